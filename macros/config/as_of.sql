@@ -1,0 +1,23 @@
+{#- The scoring instant as a UTC timestamp literal. The var as_of accepts ISO-8601 with or without
+    an offset (an offset is converted to UTC); without it, the instant the dbt run started, so every
+    model of one build scores as of the same instant. -#}
+{% macro as_of_timestamp() -%}
+    cast('{{ leadscore.as_of_text() }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro as_of_text() -%}
+    {%- set raw = var('as_of', none) -%}
+    {%- if raw is none or (raw | string | trim) == '' -%}
+        {{ return(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) }}
+    {%- endif -%}
+    {%- set text = (raw | string | trim).replace('Z', '+00:00').replace('z', '+00:00').replace(' ', 'T') -%}
+    {%- set pattern = '^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?([+-]\d{2}:\d{2})?$' -%}
+    {%- if not modules.re.match(pattern, text) -%}
+        {{ exceptions.raise_compiler_error("var as_of: '" ~ raw ~ "' is not an ISO-8601 timestamp (e.g. 2024-06-30T12:00:00Z)") }}
+    {%- endif -%}
+    {%- set parsed = modules.datetime.datetime.fromisoformat(text) -%}
+    {%- if parsed.tzinfo is not none -%}
+        {%- set parsed = parsed.astimezone(modules.pytz.utc).replace(tzinfo=none) -%}
+    {%- endif -%}
+    {{ return(parsed.strftime('%Y-%m-%d %H:%M:%S')) }}
+{%- endmacro %}

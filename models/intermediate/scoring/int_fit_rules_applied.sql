@@ -1,0 +1,53 @@
+{#- Every fit rule that applies to a contact: the rule matches and, inside its rule_group, no
+    matching rule has a lower priority (a rule without a group is a group of its own). -#}
+with
+
+contacts as (
+    select * from {{ ref('int_contacts_enriched') }}
+),
+
+fit_rules as (
+    select * from {{ ref('fit_rules') }}
+),
+
+rules_evaluated as (
+    select
+        contacts.contact_id,
+        fit_rules.rule_id,
+        coalesce(fit_rules.rule_group, fit_rules.rule_id) as rule_group,
+        fit_rules.priority,
+        fit_rules.attribute,
+        lower(trim(fit_rules.operator)) as operator,
+        fit_rules.value as rule_value,
+        fit_rules.points,
+        fit_rules.description,
+        {{ leadscore.contact_attribute('contacts', 'fit_rules.attribute') }} as attribute_value
+    from contacts
+    cross join fit_rules
+),
+
+rules_matched as (
+    select
+        *,
+        row_number() over (
+            partition by contact_id, rule_group
+            order by coalesce(priority, 0), rule_id
+        ) as group_rank
+    from rules_evaluated
+    where {{ leadscore.rule_matches('attribute_value', 'operator', 'rule_value') }}
+),
+
+final as (
+    select
+        contact_id,
+        rule_id,
+        rule_group,
+        attribute,
+        attribute_value,
+        points,
+        description
+    from rules_matched
+    where group_rank = 1
+)
+
+select * from final

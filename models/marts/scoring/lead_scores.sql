@@ -1,0 +1,212 @@
+{%- set mql_threshold = leadscore.number_var('mql_threshold') -%}
+{%- set warm_threshold = leadscore.number_var('warm_threshold') -%}
+{%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
+{%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
+{%- set reasons_count = leadscore.number_var('score_reasons_count') | int -%}
+
+with
+
+contacts as (
+    select * from {{ ref('int_contacts_enriched') }}
+),
+
+breakdown as (
+    select * from {{ ref('lead_score_breakdown') }}
+),
+
+engagement_rule_totals as (
+    select * from {{ ref('int_engagement_rule_totals') }}
+),
+
+status_as_of as (
+    select * from {{ ref('int_contact_status_as_of') }}
+),
+
+grade_bands as (
+    select * from {{ ref('grade_bands') }}
+),
+
+score_sums as (
+    select
+        contact_id,
+        sum(case when dimension = 'fit' then points else 0 end) as fit_score,
+        sum(case when dimension in ('engagement', 'penalty') then points else 0 end) as engagement_score,
+        sum(case when dimension = 'adjustment' then points else 0 end) as adjustment_points,
+        sum(case when dimension = 'engagement' and points > 0 then points else 0 end) as positive_engagement,
+        sum(
+            case when dimension = 'engagement' and points > 0 and category = 'active' then points else 0 end
+        ) as positive_active_engagement,
+        max(case when dimension = 'engagement' then last_occurred_at end) as last_engaged_at
+    from breakdown
+    group by contact_id
+),
+
+recent_sums as (
+    select
+        contact_id,
+        sum(recent_raw_points) as engagement_score_recent
+    from engagement_rule_totals
+    group by contact_id
+),
+
+scored as (
+    select
+        contacts.contact_id,
+        contacts.account_id,
+        contacts.email,
+        contacts.first_name,
+        contacts.last_name,
+        contacts.company_name,
+        contacts.job_title,
+        contacts.is_do_not_contact,
+        contacts.has_marketing_consent,
+        contacts.account_type,
+        contacts.data_completeness_pct,
+        status_as_of.status as lead_status,
+        status_as_of.owner,
+        coalesce(score_sums.fit_score, 0) as fit_score,
+        coalesce(score_sums.engagement_score, 0) as engagement_score,
+        coalesce(recent_sums.engagement_score_recent, 0) as engagement_score_recent,
+        coalesce(score_sums.adjustment_points, 0) as adjustment_points,
+        coalesce(score_sums.positive_engagement, 0) as positive_engagement,
+        coalesce(score_sums.positive_active_engagement, 0) as positive_active_engagement,
+        score_sums.last_engaged_at,
+        coalesce(score_sums.fit_score, 0)
+        + coalesce(score_sums.engagement_score, 0)
+        + coalesce(score_sums.adjustment_points, 0) as lead_score_unclamped
+    from contacts
+    left join score_sums
+        on contacts.contact_id = score_sums.contact_id
+    left join recent_sums
+        on contacts.contact_id = recent_sums.contact_id
+    left join status_as_of
+        on contacts.contact_id = status_as_of.contact_id
+),
+
+clamped as (
+    select
+        *,
+        {%- set clamped_expr = 'lead_score_unclamped' -%}
+        {%- if score_min is not none -%}{%- set clamped_expr = 'greatest(' ~ clamped_expr ~ ', ' ~ score_min ~ ')' -%}{%- endif -%}
+        {%- if score_max is not none -%}{%- set clamped_expr = 'least(' ~ clamped_expr ~ ', ' ~ score_max ~ ')' -%}{%- endif %}
+        {{ clamped_expr }} as lead_score
+    from scored
+),
+
+{% for dimension in ['fit', 'engagement'] %}
+{{ dimension }}_grades as (
+    select
+        clamped.contact_id,
+        grade_bands.band as {{ dimension }}_grade,
+        row_number() over (
+            partition by clamped.contact_id
+            order by case when grade_bands.min_score is null then 1 else 0 end, grade_bands.min_score desc
+        ) as band_rank
+    from clamped
+    inner join grade_bands
+        on
+            grade_bands.dimension = '{{ dimension }}'
+            and (grade_bands.min_score is null or clamped.{{ dimension }}_score >= grade_bands.min_score)
+),
+{% endfor %}
+
+reasons_ranked as (
+    select
+        contact_id,
+        description
+        || case when occurrences > 1 then ' x' || cast(occurrences as {{ dbt.type_string() }}) else '' end
+        || ' (' || {{ leadscore.format_points('points', "dimension = 'engagement'") }} || ')' as reason,
+        row_number() over (
+            partition by contact_id
+            order by abs(points) desc, dimension, rule_id
+        ) as reason_rank
+    from breakdown
+    where round(points, 1) <> 0
+),
+
+reasons as (
+    select
+        contact_id,
+        {%- for rank in range(1, reasons_count + 1) %}
+        max(case when reason_rank = {{ rank }} then reason end) as reason_{{ rank }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from reasons_ranked
+    where reason_rank <= {{ reasons_count }}
+    group by contact_id
+),
+
+qualified as (
+    select
+        clamped.*,
+        fit_grades.fit_grade,
+        engagement_grades.engagement_grade,
+        case
+            when clamped.lead_score < {{ mql_threshold }} then null
+            when coalesce(clamped.is_do_not_contact, false) then 'do_not_contact'
+            when clamped.has_marketing_consent = false then 'consent_refused'
+            when clamped.lead_status in ({{ leadscore.sql_string_list(var('disqualified_statuses'), 'disqualified_statuses') }})
+                then 'disqualified'
+            when
+                clamped.lead_status in ({{ leadscore.sql_string_list(var('customer_statuses'), 'customer_statuses') }})
+                or clamped.account_type = 'customer'
+                then 'customer'
+            {%- if leadscore.bool_var('mql_requires_engagement') %}
+            when clamped.engagement_score <= 0 then 'no_engagement'
+            {%- endif %}
+        end as mql_blocked_reason,
+        {%- for rank in range(1, reasons_count + 1) %}
+        {%- if loop.first %}
+        reasons.reason_1
+        {%- else %}
+        || coalesce(', ' || reasons.reason_{{ rank }}, '')
+        {%- endif %}
+        {%- endfor %} as score_reasons
+    from clamped
+    left join fit_grades
+        on clamped.contact_id = fit_grades.contact_id and fit_grades.band_rank = 1
+    left join engagement_grades
+        on clamped.contact_id = engagement_grades.contact_id and engagement_grades.band_rank = 1
+    left join reasons
+        on clamped.contact_id = reasons.contact_id
+),
+
+final as (
+    select
+        contact_id,
+        account_id,
+        email,
+        first_name,
+        last_name,
+        company_name,
+        job_title,
+        lead_status,
+        owner,
+        fit_score,
+        engagement_score,
+        engagement_score_recent,
+        adjustment_points,
+        lead_score,
+        lead_score_unclamped,
+        fit_grade,
+        engagement_grade,
+        {{ dbt.concat(['fit_grade', 'engagement_grade']) }} as grade,
+        case
+            when lead_score >= {{ mql_threshold }} then 'hot'
+            when lead_score >= {{ warm_threshold }} then 'warm'
+            else 'cold'
+        end as tier,
+        lead_score >= {{ mql_threshold }} and mql_blocked_reason is null as is_mql,
+        mql_blocked_reason,
+        case
+            when positive_engagement <= 0 then 'none'
+            when positive_active_engagement >= 0.5 * positive_engagement then 'active'
+            else 'passive'
+        end as buying_behavior,
+        data_completeness_pct,
+        last_engaged_at,
+        score_reasons,
+        {{ leadscore.as_of_timestamp() }} as as_of
+    from qualified
+)
+
+select * from final

@@ -1,0 +1,27 @@
+with
+
+source as (
+    select * from {{ source('raw', 'events') }}
+),
+
+renamed as (
+    select
+        -- ids
+        event_id,
+        contact_id,
+        nullif(trim(anonymous_id), '') as anonymous_id,
+
+        -- strings
+        lower(trim(event_type)) as event_type,
+        nullif(trim(url), '') as url,
+        nullif(trim(asset), '') as asset,
+        nullif(trim(campaign), '') as campaign,
+        nullif(trim(properties), '') as properties,
+
+        -- timestamps
+        occurred_at
+
+    from source
+)
+
+select * from renamed
