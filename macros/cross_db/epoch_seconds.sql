@@ -4,7 +4,7 @@
 {%- endmacro %}
 
 {% macro default__epoch_seconds(timestamp_expr) -%}
-    cast(epoch({{ timestamp_expr }}) as {{ dbt.type_float() }})
+    cast(epoch({{ timestamp_expr }}) as double)
 {%- endmacro %}
 
 {% macro spark__epoch_seconds(timestamp_expr) -%}

@@ -1,0 +1,166 @@
+"""Drive dbt in-process (dbtRunner): the build, with vars checked before dbt starts."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from leadscore.errors import LeadscoreError
+from leadscore.paths import PROJECT_DIR
+
+Progress = Callable[[str], None]
+
+_FAILED_STATUSES = {"error", "fail", "runtime error"}
+
+
+def parse_as_of(text: str) -> str:
+    """An ISO-8601 instant as 'YYYY-MM-DD HH:MM:SS' in UTC; a value without offset is UTC."""
+    cleaned = text.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise LeadscoreError(
+            f"--as-of {text!r} is not an ISO-8601 timestamp (e.g. 2024-06-30T12:00:00Z)"
+        ) from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def known_vars(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
+    """The vars declared in dbt_project.yml, with their defaults."""
+    with open(project_dir / "dbt_project.yml", encoding="utf-8") as handle:
+        project = yaml.safe_load(handle)
+    return dict(project.get("vars") or {})
+
+
+def parse_vars(vars_yaml: str | None, project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
+    """--vars as a dict; a YAML error or a var the project does not declare is a user mistake."""
+    if not vars_yaml:
+        return {}
+    try:
+        parsed = yaml.safe_load(vars_yaml)
+    except yaml.YAMLError as error:
+        first_line = str(error).splitlines()[0]
+        raise LeadscoreError(f"--vars is not valid YAML: {first_line}") from None
+    if parsed is None:
+        return {}
+    if not isinstance(parsed, dict):
+        raise LeadscoreError('--vars must be a YAML mapping, e.g. "{decay_method: linear}"')
+    unknown = sorted(set(parsed) - set(known_vars(project_dir)))
+    if unknown:
+        raise LeadscoreError(
+            f"unknown var {', '.join(unknown)} (the vars are listed in dbt_project.yml and the README)"
+        )
+    return parsed
+
+
+@contextmanager
+def _warehouse_env(db_path: Path) -> Iterator[None]:
+    previous = os.environ.get("LEADSCORE_DB")
+    os.environ["LEADSCORE_DB"] = str(db_path)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("LEADSCORE_DB", None)
+        else:
+            os.environ["LEADSCORE_DB"] = previous
+
+
+def _one_line(message: str) -> str:
+    """dbt messages span lines and carry ANSI colours: keep the lines that say something."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", message)
+    lines = [line.strip() for line in plain.splitlines() if line.strip()]
+    useful = [line for line in lines if not line.startswith(("compiled code at", "See test failures"))]
+    return " ".join(useful)[:600]
+
+
+def run_dbt(
+    command: list[str],
+    db_path: Path,
+    *,
+    target: str | None = None,
+    dbt_vars: dict[str, Any] | None = None,
+    project_dir: Path = PROJECT_DIR,
+    quiet: bool = False,
+) -> Any:
+    """Run one dbt command against the warehouse file; a failure raises one readable line."""
+    from dbt.cli.main import dbtRunner
+
+    args = [
+        *command,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(project_dir),
+    ]
+    if target:
+        args += ["--target", target]
+    if dbt_vars:
+        args += ["--vars", yaml.safe_dump(dbt_vars, default_flow_style=True).strip()]
+    if quiet:
+        args.insert(0, "--quiet")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with _warehouse_env(db_path):
+        result = dbtRunner().invoke(args)
+    if result.success:
+        return result.result
+    if result.exception is not None:
+        raise LeadscoreError(f"dbt {command[0]} failed: {_one_line(str(result.exception))}")
+    failures = [
+        f"{node.node.resource_type} {node.node.name}: {_one_line(node.message or node.status)}"
+        for node in (result.result or [])
+        if str(node.status).lower() in _FAILED_STATUSES
+    ]
+    summary = "; ".join(failures[:3]) + (f" (and {len(failures) - 3} more)" if len(failures) > 3 else "")
+    raise LeadscoreError(f"dbt {command[0]} failed: {summary or 'see the log above'}")
+
+
+def _ensure_raw_tables(db_path: Path) -> None:
+    import duckdb
+
+    from leadscore.load import ensure_raw_schema
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path))
+    try:
+        ensure_raw_schema(con)
+    finally:
+        con.close()
+
+
+def build(
+    db_path: Path,
+    *,
+    as_of: str | None = None,
+    full_refresh: bool = False,
+    target: str | None = None,
+    vars_yaml: str | None = None,
+    project_dir: Path = PROJECT_DIR,
+    select: str | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """`dbt build` (seeds, models, data and unit tests) of the project as of an instant."""
+    dbt_vars = parse_vars(vars_yaml, project_dir)
+    if as_of:
+        dbt_vars["as_of"] = parse_as_of(as_of)
+    if target in (None, "duckdb"):
+        # dbt's sources read the raw tables: an empty warehouse still builds.
+        _ensure_raw_tables(db_path)
+    say = progress or (lambda _message: None)
+    say(f"Building the warehouse {db_path} as of {dbt_vars.get('as_of', 'now')}...")
+    command = ["build"]
+    if full_refresh:
+        command.append("--full-refresh")
+    if select:
+        command += ["--select", select]
+    run_dbt(command, db_path, target=target, dbt_vars=dbt_vars, project_dir=project_dir)
+    say("Build finished: every model built and every test passed.")

@@ -1,0 +1,87 @@
+"""`leadscore run`: the main job, from raw files (or demo data) to an MQL file and a summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from leadscore.errors import LeadscoreError
+from leadscore.export import export_mqls, open_warehouse
+
+Progress = Callable[[str], None]
+
+DEMO_SEED = 42
+DEMO_DAYS = 180
+
+
+def run_main_job(
+    db_path: Path,
+    *,
+    input_dir: Path | None,
+    out_dir: Path,
+    file_format: str = "csv",
+    contacts: int = 2000,
+    as_of: str | None = None,
+    progress: Progress,
+) -> None:
+    from leadscore.build import build
+    from leadscore.load import load_directory
+
+    if input_dir is None:
+        from leadscore.generate import generate
+
+        input_dir = db_path.parent / "demo"
+        progress(f"No --input given: generating demo data ({contacts:,} contacts) in {input_dir}")
+        generate(out_dir=input_dir, contacts=contacts, days=DEMO_DAYS, seed=DEMO_SEED, progress=progress)
+    elif not input_dir.is_dir():
+        raise LeadscoreError(f"{input_dir}: no such directory")
+
+    progress(f"Loading {input_dir} into {db_path}")
+    report = load_directory(db_path, input_dir, progress=progress)
+    progress(report.format_table())
+
+    build(db_path, as_of=as_of, progress=progress)
+
+    path, rows = export_mqls(db_path, out_dir, file_format)
+    progress(summary(db_path))
+    progress(f"MQL list: {path} ({rows:,} rows)")
+    progress(f"Warehouse: {db_path} (tables main.lead_scores, main.lead_score_breakdown)")
+
+
+def summary(db_path: Path, top: int = 10) -> str:
+    """Contacts scored, MQLs, tiers, and the top leads with their reasons."""
+    con = open_warehouse(db_path)
+    try:
+        total, mqls, hot, warm, cold, as_of = con.execute(
+            """
+            select
+                count(*),
+                count(*) filter (where is_mql),
+                count(*) filter (where tier = 'hot'),
+                count(*) filter (where tier = 'warm'),
+                count(*) filter (where tier = 'cold'),
+                max(as_of)
+            from main.lead_scores
+            """
+        ).fetchone()
+        leaders = con.execute(
+            """
+            select contact_id, coalesce(company_name, ''), lead_score, grade, score_reasons
+            from main.lead_scores
+            where is_mql
+            order by lead_score desc, contact_id
+            limit ?
+            """,
+            [top],
+        ).fetchall()
+    finally:
+        con.close()
+    lines = [
+        "",
+        f"Scored {total:,} contacts as of {as_of}: {mqls:,} MQLs "
+        f"(hot {hot:,}, warm {warm:,}, cold {cold:,})",
+        f"Top {len(leaders)} MQLs:",
+    ]
+    for contact_id, company, score, grade, reasons in leaders:
+        lines.append(f"  {contact_id:<10} {company[:24]:<24} {score:7.1f}  {grade}  {reasons}")
+    return "\n".join(lines)
