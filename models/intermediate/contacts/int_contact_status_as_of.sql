@@ -13,7 +13,7 @@ ranked as (
         changed_at,
         row_number() over (
             partition by contact_id
-            order by changed_at desc, status
+            order by changed_at desc, status asc
         ) as recency_rank
     from status_changes
     where changed_at <= {{ leadscore.as_of_timestamp() }}

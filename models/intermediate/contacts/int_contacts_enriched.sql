@@ -20,7 +20,7 @@ country_aliases as (
     select * from {{ ref('country_aliases') }}
 ),
 
-{#- Titles repeat a lot: match each distinct title once against the patterns. -#}
+{# Titles repeat a lot: match each distinct title once against the patterns. #}
 distinct_titles as (
     select distinct lower(job_title) as job_title_key
     from contacts
@@ -99,7 +99,7 @@ enriched as (
         end as name_has_digits,
         round(100.0 * (
             {%- for field in var('completeness_fields') %}
-            case when contacts.{{ field }} is not null then 1 else 0 end{{ ' +' if not loop.last }}
+                case when contacts.{{ field }} is not null then 1 else 0 end{{ ' +' if not loop.last }}
             {%- endfor %}
         ) / {{ var('completeness_fields') | length }}, 1) as data_completeness_pct,
         accounts.account_name,

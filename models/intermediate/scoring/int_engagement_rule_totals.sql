@@ -36,7 +36,8 @@ final as (
         totals.raw_points,
         totals.decayed_points,
         case
-            when engagement_rules.max_points is not null
+            when
+                engagement_rules.max_points is not null
                 and abs(totals.decayed_points) > engagement_rules.max_points
                 then sign(totals.decayed_points) * engagement_rules.max_points
             else totals.decayed_points

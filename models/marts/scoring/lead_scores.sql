@@ -86,29 +86,39 @@ scored as (
 clamped as (
     select
         *,
-        {%- set clamped_expr = 'lead_score_unclamped' -%}
-        {%- if score_min is not none -%}{%- set clamped_expr = 'greatest(' ~ clamped_expr ~ ', ' ~ score_min ~ ')' -%}{%- endif -%}
-        {%- if score_max is not none -%}{%- set clamped_expr = 'least(' ~ clamped_expr ~ ', ' ~ score_max ~ ')' -%}{%- endif %}
-        {{ clamped_expr }} as lead_score
+        {{ leadscore.clamp('lead_score_unclamped', score_min, score_max) }} as lead_score
     from scored
 ),
 
-{% for dimension in ['fit', 'engagement'] %}
-{{ dimension }}_grades as (
+fit_grades as (
     select
         clamped.contact_id,
-        grade_bands.band as {{ dimension }}_grade,
+        grade_bands.band as fit_grade,
         row_number() over (
             partition by clamped.contact_id
-            order by case when grade_bands.min_score is null then 1 else 0 end, grade_bands.min_score desc
+            order by coalesce(grade_bands.min_score, -1e300) desc
         ) as band_rank
     from clamped
     inner join grade_bands
         on
-            grade_bands.dimension = '{{ dimension }}'
-            and (grade_bands.min_score is null or clamped.{{ dimension }}_score >= grade_bands.min_score)
+            grade_bands.dimension = 'fit'
+            and (grade_bands.min_score is null or clamped.fit_score >= grade_bands.min_score)
 ),
-{% endfor %}
+
+engagement_grades as (
+    select
+        clamped.contact_id,
+        grade_bands.band as engagement_grade,
+        row_number() over (
+            partition by clamped.contact_id
+            order by coalesce(grade_bands.min_score, -1e300) desc
+        ) as band_rank
+    from clamped
+    inner join grade_bands
+        on
+            grade_bands.dimension = 'engagement'
+            and (grade_bands.min_score is null or clamped.engagement_score >= grade_bands.min_score)
+),
 
 reasons_ranked as (
     select
@@ -118,7 +128,7 @@ reasons_ranked as (
         || ' (' || {{ leadscore.format_points('points', "dimension = 'engagement'") }} || ')' as reason,
         row_number() over (
             partition by contact_id
-            order by abs(points) desc, dimension, rule_id
+            order by abs(points) desc, dimension asc, rule_id asc
         ) as reason_rank
     from breakdown
     where round(points, 1) <> 0
@@ -127,9 +137,7 @@ reasons_ranked as (
 reasons as (
     select
         contact_id,
-        {%- for rank in range(1, reasons_count + 1) %}
-        max(case when reason_rank = {{ rank }} then reason end) as reason_{{ rank }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        {{ leadscore.pivot_ranked('reason', 'reason_rank', reasons_count) }}
     from reasons_ranked
     where reason_rank <= {{ reasons_count }}
     group by contact_id
@@ -150,17 +158,10 @@ qualified as (
                 clamped.lead_status in ({{ leadscore.sql_string_list(var('customer_statuses'), 'customer_statuses') }})
                 or clamped.account_type = 'customer'
                 then 'customer'
-            {%- if leadscore.bool_var('mql_requires_engagement') %}
-            when clamped.engagement_score <= 0 then 'no_engagement'
-            {%- endif %}
+            when {{ 'true' if leadscore.bool_var('mql_requires_engagement') else 'false' }} and clamped.engagement_score <= 0
+                then 'no_engagement'
         end as mql_blocked_reason,
-        {%- for rank in range(1, reasons_count + 1) %}
-        {%- if loop.first %}
-        reasons.reason_1
-        {%- else %}
-        || coalesce(', ' || reasons.reason_{{ rank }}, '')
-        {%- endif %}
-        {%- endfor %} as score_reasons
+        {{ leadscore.join_ranked('reasons.reason', reasons_count, "', '") }} as score_reasons
     from clamped
     left join fit_grades
         on clamped.contact_id = fit_grades.contact_id and fit_grades.band_rank = 1
