@@ -11,7 +11,7 @@
         {{ return(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) }}
     {%- endif -%}
     {%- set text = (raw | string | trim).replace('Z', '+00:00').replace('z', '+00:00').replace(' ', 'T') -%}
-    {%- set pattern = '^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?([+-]\d{2}:\d{2})?$' -%}
+    {%- set pattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?([+-][0-9]{2}:[0-9]{2})?$' -%}
     {%- if not modules.re.match(pattern, text) -%}
         {{ exceptions.raise_compiler_error("var as_of: '" ~ raw ~ "' is not an ISO-8601 timestamp (e.g. 2024-06-30T12:00:00Z)") }}
     {%- endif -%}

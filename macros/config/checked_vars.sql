@@ -6,7 +6,7 @@
         {%- if allow_null -%}{{ return(none) }}{%- endif -%}
         {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a number, got nothing") }}
     {%- endif -%}
-    {%- if value is boolean or not (value is number or modules.re.match('^-?\d+(\.\d+)?$', value | string | trim)) -%}
+    {%- if value is boolean or not (value is number or modules.re.match('^-?[0-9]+([.][0-9]+)?$', value | string | trim)) -%}
         {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a number, got: " ~ value) }}
     {%- endif -%}
     {{ return(value | string | trim | float) }}

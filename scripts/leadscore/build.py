@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -83,6 +84,20 @@ def _one_line(message: str) -> str:
     return " ".join(useful)[:600]
 
 
+def _release_warehouse() -> None:
+    """dbt-duckdb keeps its database open for the life of the process; close it so that this
+    process (export, summary) and others can open the warehouse file afterwards."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
+    gc.collect()
+
+
 def run_dbt(
     command: list[str],
     db_path: Path,
@@ -110,7 +125,10 @@ def run_dbt(
         args.insert(0, "--quiet")
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _warehouse_env(db_path):
-        result = dbtRunner().invoke(args)
+        try:
+            result = dbtRunner().invoke(args)
+        finally:
+            _release_warehouse()
     if result.success:
         return result.result
     if result.exception is not None:

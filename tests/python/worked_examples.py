@@ -1,0 +1,72 @@
+"""Helpers for end-to-end tests: a copy of the dbt project with its own grids, raw files, a build."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from leadscore.build import build
+from leadscore.load import load_directory
+from leadscore.paths import PROJECT_DIR
+
+PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/generic", "tests/fixtures")
+
+
+def copy_project(destination: Path, grids: dict[str, list[dict[str, object]]] | None = None) -> Path:
+    """The dbt project copied to destination, with some seed files replaced by the given rows."""
+    for part in PROJECT_PARTS:
+        source = PROJECT_DIR / part
+        target = destination / part
+        if source.is_dir():
+            shutil.copytree(source, target, symlinks=False)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    for seed_name, rows in (grids or {}).items():
+        seed_path = destination / "seeds" / f"{seed_name}.csv"
+        with open(seed_path, encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle))
+        write_csv(seed_path, rows, header)
+    return destination
+
+
+def write_csv(path: Path, rows: list[dict[str, object]], header: list[str] | None = None) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = header or list(dict.fromkeys(key for row in rows for key in row))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: "" if value is None else value for key, value in row.items()})
+    return path
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def ago(as_of: datetime, days: float) -> str:
+    return iso(as_of - timedelta(days=days))
+
+
+def build_scores(
+    project_dir: Path, raw_dir: Path, db_path: Path, as_of: datetime, vars_yaml: str | None = None
+) -> dict[str, dict[str, object]]:
+    """Load raw_dir, build the copied project as of as_of, and return lead_scores by contact_id."""
+    load_directory(db_path, raw_dir)
+    build(db_path, as_of=iso(as_of), vars_yaml=vars_yaml, project_dir=project_dir)
+    return read_rows(db_path, "select * from main.lead_scores")
+
+
+def read_rows(db_path: Path, query: str) -> dict[str, dict[str, object]]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        cursor = con.execute(query)
+        names = [column[0] for column in cursor.description]
+        return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+    finally:
+        con.close()
