@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+
 from worked_examples import ago, build_scores, copy_project, iso, write_csv
 
 AS_OF = datetime(2024, 6, 30, 12, 0, 0)

@@ -67,6 +67,6 @@ def read_rows(db_path: Path, query: str) -> dict[str, dict[str, object]]:
     try:
         cursor = con.execute(query)
         names = [column[0] for column in cursor.description]
-        return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
     finally:
         con.close()
