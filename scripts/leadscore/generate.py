@@ -183,7 +183,7 @@ DEVICES = ("desktop", "mobile", "tablet")
 PASSIVE_MIX = {"blog": 38, "home": 12, "product": 12, "docs": 12, "careers": 2, "case_page": 2, "pricing": 2,
                "paper": 9, "webinar_reg": 4, "webinar_att": 2, "newsletter_form": 5}
 JOB_SEEKER_MIX = {"careers": 55, "blog": 15, "home": 15, "product": 5, "docs": 5, "paper": 5}
-ACTIVE_MIX = {"pricing": 30, "product": 13, "case_page": 6, "case_download": 9, "rfp": 3, "demo": 7,
+ACTIVE_MIX = {"pricing": 30, "product": 13, "case_page": 6, "case_download": 9, "rfp": 3, "demo": 5,
               "webinar_reg": 6, "webinar_att": 5, "sales_form": 5, "trial": 4, "meeting": 4, "docs": 8}
 
 STATUS_REASONS = {
@@ -474,8 +474,8 @@ def _fit_sql() -> str:
         + 0.6 * (u(cnum, 1, 'fit_noise') - 0.5) AS fit,
         (level = 'student' AND u(cnum, 1, 'seeker') < 0.45) OR u(cnum, 1, 'seeker') < 0.015 AS job_seeker,
         CASE WHEN job_seeker THEN 0.03 * u(cnum, 1, 'intent')
-             ELSE greatest(0, least(1, pow(u(cnum, 1, 'intent'), 1.8) + 0.08 * fit)) END AS intent,
-        1 / (1 + exp(-(-5.6 + 1.1 * fit + 6.5 * intent))) AS propensity,
+             ELSE greatest(0, least(1, pow(u(cnum, 1, 'intent'), 3) + 0.04 * fit)) END AS intent,
+        1 / (1 + exp(-(-7.3 + 1.0 * fit + 7.0 * intent))) AS propensity,
         greatest(0, created_sec) AS ws
     FROM placed"""
 
@@ -496,7 +496,7 @@ def _behaviour_sql(plan: _Plan) -> str:
         {_weighted("u(cnum, 1, 'consent')", {'true': 88, 'false': 5, 'NULL': 7})} AS has_marketing_consent,
         u(cnum, 1, 'dnc') < 0.02 AS is_do_not_contact,
         CASE WHEN u(cnum, 1, 'dormant') < 0.12 THEN 0
-             ELSE 0.10 * least(5, -ln(1 - u(cnum, 1, 'activity'))) * (0.5 + intent) END AS rp,
+             ELSE 0.17 * least(5, -ln(1 - u(cnum, 1, 'activity'))) * (0.5 + intent) END AS rp,
         1.4 * intent * intent AS ra,
         email_kind IN ('business', 'free', 'disposable') AS emailable,
         emailable AND has_marketing_consent IS DISTINCT FROM false AND NOT is_do_not_contact AS mailable,

@@ -70,6 +70,9 @@ IS_OBJECT = "__ls_is_object"
 CANDIDATES = "__ls_candidates"
 CONTACT_IDS = "__ls_contact_ids"
 CONTACT_EMAILS = "__ls_contact_emails"
+KNOWN_ID = "__ls_known_id"
+EMAIL_CONTACT_ID = "__ls_email_contact_id"
+REASON = "__ls_reason"
 
 
 # --------------------------------------------------------------------------------------------- report
@@ -92,12 +95,11 @@ class LoadReport:
     rejects_table: str = f"{RAW_SCHEMA}.{REJECTS_TABLE}"
 
     def format_table(self) -> str:
-        header = f"  {'entity':<20} {'files':>6} {'loaded':>12} {'updated':>12} {'unchanged':>12} {'rejected':>10}"
-        lines = [header]
+        layout = "  {:<20} {:>6} {:>12} {:>12} {:>12} {:>10}"
+        lines = [layout.format("entity", "files", "loaded", "updated", "unchanged", "rejected")]
         for name, c in self.entities.items():
-            lines.append(
-                f"  {name:<20} {c.files:>6,} {c.loaded:>12,} {c.updated:>12,} {c.unchanged:>12,} {c.rejected:>10,}"
-            )
+            numbers = (c.files, c.loaded, c.updated, c.unchanged, c.rejected)
+            lines.append(layout.format(name, *(f"{number:,}" for number in numbers)))
         rejected = sum(c.rejected for c in self.entities.values())
         lines.append(f"Rejected rows ({rejected:,} in this load) are listed in {self.rejects_table}.")
         return "\n".join(lines)
@@ -199,7 +201,9 @@ def _reader_gaps(con: duckdb.DuckDBPyConnection, rejects: str, header_lines: int
     return int(row[0]) if row else 0
 
 
-def _number_rows(con: duckdb.DuckDBPyConnection, staged: StagedFile, header_lines: int, refused_reason: str) -> None:
+def _number_rows(
+    con: duckdb.DuckDBPyConnection, staged: StagedFile, header_lines: int, refused_reason: str
+) -> None:
     """Set the source subquery of a table staged by the CSV reader, with data row numbers and rejects."""
     table = staged.tables[0]
     rejects, gaps = staged.tables[1], staged.tables[3]
@@ -226,7 +230,10 @@ def _csv_reader(staged: StagedFile, options: str) -> str:
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> dict[str, str]:
     """Returns the file's column names -> SQL of their text."""
-    options = "header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true"
+    # Dialect fixed (RFC 4180) rather than sniffed, so that no row is silently taken for a comment.
+    options = (
+        "header = true, delim = ',', quote = '\"', escape = '\"', comment = '', skip = 0, all_varchar = true"
+    )
     table = staged.tables[0]
     con.execute(f"CREATE TEMP TABLE {_q(table)} AS SELECT * FROM {_csv_reader(staged, options)}")
     names = [row[0] for row in con.execute(f"DESCRIBE {_q(table)}").fetchall()]
@@ -265,7 +272,8 @@ def _stage_jsonl(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> dict[str
         f"FROM {staged.source_sql} WHERE trim(coalesce(line, '')) <> '')"
     )
     staged.row_problem_sql = (
-        f"CASE WHEN {IS_OBJECT} IS NULL THEN 'invalid JSON' WHEN NOT {IS_OBJECT} THEN 'record is not a JSON object' END"
+        f"CASE WHEN {IS_OBJECT} IS NULL THEN 'invalid JSON' "
+        f"WHEN NOT {IS_OBJECT} THEN 'record is not a JSON object' END"
     )
     staged.raw_record_sql = f"CASE WHEN {IS_OBJECT} THEN line ELSE json_object('raw_line', line) END"
     return {key: f"{VALUES}[{index}]" for index, key in enumerate(keys, start=1)}
@@ -313,7 +321,9 @@ def _stage_file(
         else:
             columns = _stage_parquet(con, staged)
     except duckdb.Error as error:
-        kind = {"csv": "CSV", "parquet": "Parquet", "jsonl": "JSON Lines"}[file_format]
+        if file_format == "jsonl":  # DuckDB's message would talk about CSV, its reader for lines
+            raise LeadscoreError(f"{path.name}: cannot read as JSON Lines (not UTF-8 text lines)") from None
+        kind = {"csv": "CSV", "parquet": "Parquet"}[file_format]
         raise LeadscoreError(f"{path.name}: cannot read as {kind}: {_short(error)}") from None
     staged.columns = {
         name: _value_sql([columns[source_name] for source_name in source_names])
@@ -335,8 +345,12 @@ def _typed_sql(entity: Entity, column: str, kind: str) -> str:
     if kind == NUMBER:
         return f"try_cast({text} AS DOUBLE)"
     if kind == BOOLEAN:
-        words = ", ".join(_lit(word) for word in TRUE_WORDS), ", ".join(_lit(word) for word in FALSE_WORDS)
-        return f"CASE WHEN lower({text}) IN ({words[0]}) THEN true WHEN lower({text}) IN ({words[1]}) THEN false END"
+        true_words = ", ".join(_lit(word) for word in TRUE_WORDS)
+        false_words = ", ".join(_lit(word) for word in FALSE_WORDS)
+        return (
+            f"CASE WHEN lower({text}) IN ({true_words}) THEN true "
+            f"WHEN lower({text}) IN ({false_words}) THEN false END"
+        )
     if (entity.name, column) in LOWERED_COLUMNS:
         return f"lower({text})"
     return text
@@ -356,7 +370,8 @@ def _type_problem(column: str, kind: str) -> str | None:
     if broken is None:
         return None
     condition, label = broken
-    return f"CASE WHEN {text} IS NOT NULL AND {condition} THEN '{label} in {column}: ''' || left({text}, 80) || '''' END"
+    shown = f"''' || left({text}, 80) || ''''"  # the bad value, quoted and cut short
+    return f"CASE WHEN {text} IS NOT NULL AND {condition} THEN '{label} in {column}: {shown} END"
 
 
 def _problems(entity: Entity) -> list[str]:
@@ -367,7 +382,9 @@ def _problems(entity: Entity) -> list[str]:
     ]
     if entity.one_of:
         absent = " AND ".join(f"{_q(TEXT_PREFIX + name)} IS NULL" for name in entity.one_of)
-        problems.append(f"CASE WHEN {absent} THEN 'missing {' or '.join(entity.one_of)} (one is required)' END")
+        problems.append(
+            f"CASE WHEN {absent} THEN 'missing {' or '.join(entity.one_of)} (one is required)' END"
+        )
     for column, kind in entity.columns.items():
         problem = _type_problem(column, kind)
         if problem:
@@ -386,12 +403,15 @@ def _problems(entity: Entity) -> list[str]:
 
 def _unknown_contact_problem(entity: Entity) -> str:
     contact_id = _q(TYPED_PREFIX + "contact_id")
-    by_id = f"WHEN {contact_id} IS NOT NULL AND known_id IS NULL THEN 'unknown contact: contact_id ' || {contact_id}"
+    by_id = (
+        f"WHEN {contact_id} IS NOT NULL AND {KNOWN_ID} IS NULL "
+        f"THEN 'unknown contact: contact_id ' || {contact_id}"
+    )
     if "email" not in entity.columns:
         return f"CASE {by_id} END"
     email = _q(TYPED_PREFIX + "email")
     by_email = (
-        f"WHEN {contact_id} IS NULL AND {email} IS NOT NULL AND email_contact_id IS NULL "
+        f"WHEN {contact_id} IS NULL AND {email} IS NOT NULL AND {EMAIL_CONTACT_ID} IS NULL "
         f"THEN 'unknown contact: no contact with email ' || {email}"
     )
     return f"CASE {by_id} {by_email} END"
@@ -415,7 +435,7 @@ def _final_column_sql(entity: Entity, column: str) -> str:
         others = ", ".join(_q(TYPED_PREFIX + name) for name in entity.columns if name != column)
         return f"coalesce({typed}, 'h_' || md5(json_array({others})))"
     if entity.name == "events" and column == "contact_id":
-        return f"coalesce({typed}, email_contact_id)"
+        return f"coalesce({typed}, {EMAIL_CONTACT_ID})"
     return typed
 
 
@@ -423,15 +443,19 @@ def _file_candidates_sql(staged: StagedFile) -> str:
     """One file's rows: contract columns cast, plus the reason (NULL when the row is good)."""
     entity = staged.entity
     texts = ", ".join(
-        f"{staged.columns.get(name, 'CAST(NULL AS VARCHAR)')} AS {_q(TEXT_PREFIX + name)}" for name in entity.columns
+        f"{staged.columns.get(name, 'CAST(NULL AS VARCHAR)')} AS {_q(TEXT_PREFIX + name)}"
+        for name in entity.columns
     )
     typed = ", ".join(
-        f"{_typed_sql(entity, name, kind)} AS {_q(TYPED_PREFIX + name)}" for name, kind in entity.columns.items()
+        f"{_typed_sql(entity, name, kind)} AS {_q(TYPED_PREFIX + name)}"
+        for name, kind in entity.columns.items()
     )
     layered = f"(SELECT *, {typed} FROM (SELECT *, {texts} FROM {staged.source_sql}))"
     if entity.name in CONTACT_REFERENCES:
         layered = _with_contact_lookup(entity, layered)
-    reason = f"coalesce({staged.row_problem_sql}, nullif(concat_ws('; ', {', '.join(_problems(entity))}), ''))"
+    reason = (
+        f"coalesce({staged.row_problem_sql}, nullif(concat_ws('; ', {', '.join(_problems(entity))}), ''))"
+    )
     outputs = [f"{_final_column_sql(entity, name)} AS {_q(name)}" for name in entity.columns]
     if entity.keeps_custom_columns:
         outputs.append(f"{_custom_attributes_sql(staged)} AS {_q(CUSTOM_ATTRIBUTES_COLUMN)}")
@@ -439,18 +463,18 @@ def _file_candidates_sql(staged: StagedFile) -> str:
         f"{_lit(staged.path.name)} AS _source_file",
         f"{ROW} AS _source_row",
         f"{staged.order} AS _file_order",
-        "_reason",
-        f"CASE WHEN _reason IS NOT NULL THEN {staged.raw_record_sql} END AS _raw_record",
+        f"{REASON} AS _reason",
+        f"CASE WHEN {REASON} IS NOT NULL THEN {staged.raw_record_sql} END AS _raw_record",
     ]
-    return f"SELECT {', '.join(outputs)} FROM (SELECT *, {reason} AS _reason FROM {layered})"
+    return f"SELECT {', '.join(outputs)} FROM (SELECT *, {reason} AS {REASON} FROM {layered})"
 
 
 def _with_contact_lookup(entity: Entity, layered: str) -> str:
     joins = f"LEFT JOIN {CONTACT_IDS} ids ON ids.contact_id = l.{_q(TYPED_PREFIX + 'contact_id')}"
-    columns = "ids.contact_id AS known_id"
+    columns = f"ids.contact_id AS {KNOWN_ID}"
     if "email" in entity.columns:
         joins += f" LEFT JOIN {CONTACT_EMAILS} em ON em.email_key = lower(l.{_q(TYPED_PREFIX + 'email')})"
-        columns += ", em.contact_id AS email_contact_id"
+        columns += f", em.contact_id AS {EMAIL_CONTACT_ID}"
     return f"(SELECT l.*, {columns} FROM {layered} l {joins})"
 
 
@@ -533,10 +557,12 @@ def _upsert(con: duckdb.DuckDBPyConnection, entity: Entity, loaded_at: str) -> t
         FROM (SELECT * FROM {CANDIDATES} WHERE _reason IS NULL
               QUALIFY row_number() OVER (PARTITION BY {keys}
                                          ORDER BY {newest}_file_order DESC, _source_row DESC) = 1) w
-        LEFT JOIN {table} e ON {_key_match(entity, 'e', 'w')}
+        LEFT JOIN {table} e ON {_key_match(entity, "e", "w")}
         WHERE e.{first_key} IS NULL OR NOT ({stale} OR ({same}))"""
     )
-    con.execute(f"DELETE FROM {table} e USING __ls_changes w WHERE NOT w._is_new AND {_key_match(entity, 'e', 'w')}")
+    con.execute(
+        f"DELETE FROM {table} e USING __ls_changes w WHERE NOT w._is_new AND {_key_match(entity, 'e', 'w')}"
+    )
     con.execute(f"INSERT INTO {table} SELECT {_insert_columns(entity, loaded_at)} FROM __ls_changes")
     new = _count(con, "SELECT count(*) FROM __ls_changes WHERE _is_new")
     changed = _count(con, "SELECT count(*) FROM __ls_changes WHERE NOT _is_new")
@@ -551,7 +577,7 @@ def _append(con: duckdb.DuckDBPyConnection, entity: Entity, loaded_at: str) -> i
         con,
         f"""INSERT INTO {table}
         SELECT {_insert_columns(entity, loaded_at)} FROM {CANDIDATES} c
-        WHERE _reason IS NULL AND NOT EXISTS (SELECT 1 FROM {table} e WHERE {_key_match(entity, 'e', 'c')})
+        WHERE _reason IS NULL AND NOT EXISTS (SELECT 1 FROM {table} e WHERE {_key_match(entity, "e", "c")})
         QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY _file_order, _source_row) = 1""",
     )
 
@@ -605,7 +631,8 @@ def _land_entity(
 
 def _discover(directory: Path, say: Progress) -> list[tuple[Path, Entity, str]]:
     if not directory.is_dir():
-        raise LeadscoreError(f"{directory}: no such directory")
+        problem = "not a directory" if directory.exists() else "no such directory"
+        raise LeadscoreError(f"{directory}: {problem}")
     found = []
     for path in sorted(p for p in directory.iterdir() if p.is_file()):
         entity, file_format = entity_for_file(path.name), FORMATS.get(path.suffix.lower())
@@ -635,28 +662,41 @@ def _connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _stage_all(
+    con: duckdb.DuckDBPyConnection, found: list[tuple[Path, Entity, str]], say: Progress
+) -> dict[str, list[StagedFile]]:
+    staged: dict[str, list[StagedFile]] = {name: [] for name in LOAD_ORDER}
+    for order, (path, entity, file_format) in enumerate(found):
+        say(f"Reading {path.name} ({entity.name})")
+        staged[entity.name].append(_stage_file(con, path, entity, file_format, order))
+    return staged
+
+
 def load_directory(db_path: Path, directory: Path, progress: Progress | None = None) -> LoadReport:
-    """Land every raw file of ``directory`` in the warehouse at ``db_path``; see the module docstring."""
+    """Land every raw file of ``directory`` in the warehouse at ``db_path``; see the module docstring.
+
+    Row numbers are 1-based: CSV records after the header (a quoted field may span lines), JSON Lines
+    lines, Parquet rows. DuckDB's CSV reader skips blank lines, yet counts them in the line number of
+    a malformed row: only in a CSV file with both can such a row's number be off by the blank lines.
+    """
     say = progress or (lambda _message: None)
     found = _discover(directory, say)
     con = _connect(db_path)
     try:
         ensure_raw_schema(con)
-        staged: dict[str, list[StagedFile]] = {name: [] for name in LOAD_ORDER}
-        for order, (path, entity, file_format) in enumerate(found):
-            say(f"Reading {path.name} ({entity.name})")
-            staged[entity.name].append(_stage_file(con, path, entity, file_format, order))
+        staged = _stage_all(con, found, say)  # every file is read before anything lands
         loaded_at = f"TIMESTAMP '{datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=' ')}'"
         report = LoadReport()
+        lookup_ready = False
         for name in LOAD_ORDER:
-            if not staged[name]:
+            files = staged[name]
+            if not files:
                 continue
-            if name in CONTACT_REFERENCES and not con.execute(
-                f"SELECT 1 FROM duckdb_tables() WHERE table_name = '{CONTACT_IDS}'"
-            ).fetchall():
-                _refresh_contact_lookup(con)
-            say(f"Loading {name} ({len(staged[name])} file{'s' if len(staged[name]) > 1 else ''})")
-            report.entities[name] = _land_entity(con, ENTITIES[name], staged[name], loaded_at)
+            if name in CONTACT_REFERENCES and not lookup_ready:
+                _refresh_contact_lookup(con)  # contacts have landed by now and do not change afterwards
+                lookup_ready = True
+            say(f"Loading {name} ({len(files)} file{'s' if len(files) > 1 else ''})")
+            report.entities[name] = _land_entity(con, ENTITIES[name], files, loaded_at)
         return report
     finally:
         con.close()

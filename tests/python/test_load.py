@@ -151,13 +151,13 @@ def test_headers_are_matched_case_insensitively_and_custom_columns_kept(tmp_path
     write(
         tmp_path / "raw",
         "Contacts_export.CSV",
-        " Contact_ID ,CREATED_AT,Email,Favourite Colour,Tier\n"
-        "c1,2024-06-01,a@x.com,blue,\n"
-        "c2,2024-06-01,,,\n",
+        " Contact_ID ,CREATED_AT,Email,Favourite Colour,Tier,_reason\n"
+        "c1,2024-06-01,a@x.com,blue,, kept as text \n"
+        "c2,2024-06-01,,,,\n",
     )
     load(db, tmp_path / "raw")
     assert query(db, "SELECT contact_id, email, custom_attributes FROM raw.contacts ORDER BY 1") == [
-        ("c1", "a@x.com", '{"favourite colour":"blue"}'),
+        ("c1", "a@x.com", '{"_reason":"kept as text","favourite colour":"blue"}'),
         ("c2", None, None),
     ]
 
@@ -313,23 +313,52 @@ def test_malformed_rows_are_rejected_with_file_row_and_reason(tmp_path: Path, db
 def test_bad_json_lines_and_values_are_rejected(tmp_path: Path, db: Path) -> None:
     raw = tmp_path / "raw"
     write(raw, "contacts.csv", CONTACTS_CSV)
-    good = {"event_type": "page_view", "occurred_at": "2024-06-01", "contact_id": "c1"}
-    write(
-        raw,
-        "events.jsonl",
-        jsonl(good)
-        + "\n"
-        + "{not json\n"
-        + "[1, 2]\n"
-        + jsonl({**good, "properties": "[1]"}, {**good, "occurred_at": None}, {**good, "event_id": "x"}),
-    )
+    good = {"Event_Type": "page_view", "occurred_at": "2024-06-01", "CONTACT_ID": "c1"}
+    lines = [
+        json.dumps(good),
+        "",  # blank lines are skipped but still counted: row numbers are line numbers
+        "{not json",
+        "[1, 2]",
+        '{"event_type": "page_view", "occurred_at": "2024-06-01\x01"}',  # a raw control character
+        json.dumps({**good, "properties": "[1]"}),
+        json.dumps({**good, "occurred_at": None}),
+        json.dumps({**good, "event_id": "x", "properties": {"k": [1, 2]}}),
+    ]
+    write(raw, "events.jsonl", "\n".join(lines) + "\n")
     counts = load(db, raw).entities["events"]
-    assert (counts.loaded, counts.rejected) == (2, 4)
+    assert (counts.loaded, counts.rejected) == (2, 5)
     assert [(row, reason) for _, row, _, reason in rejects(db, "events")] == [
         (3, "invalid JSON"),
         (4, "record is not a JSON object"),
-        (5, "properties is not a JSON object"),
-        (6, "missing required value: occurred_at"),
+        (5, "invalid JSON"),
+        (6, "properties is not a JSON object"),
+        (7, "missing required value: occurred_at"),
+    ]
+    assert query(db, "SELECT _source_row, event_type, properties FROM raw.events ORDER BY 1") == [
+        (1, "page_view", None),
+        (8, "page_view", '{"k":[1,2]}'),
+    ]
+
+
+def test_values_are_parsed_strictly(tmp_path: Path, db: Path) -> None:
+    write(
+        tmp_path / "raw",
+        "contacts.csv",
+        "contact_id,created_at,uses_competitor,is_do_not_contact,annual_revenue,employee_count\n"
+        "c1,2024-06-01T10:00:00.5-05:30,YES,f,1e6,120.0\n"
+        "c2,infinity,1,no,,\n"
+        "c3,2024-06-01,maybe,0,NaN,3\n"
+        "#c4,2024-06-01,t,FALSE,,\n",
+    )
+    load(db, tmp_path / "raw")
+    columns = "contact_id, created_at, uses_competitor, is_do_not_contact, annual_revenue, employee_count"
+    assert query(db, f"SELECT {columns} FROM raw.contacts ORDER BY 1") == [
+        ("#c4", datetime(2024, 6, 1), True, False, None, None),
+        ("c1", datetime(2024, 6, 1, 15, 30, 0, 500000), True, False, 1e6, 120),
+    ]
+    assert [reason for *_, reason in rejects(db, "contacts")] == [
+        "unparsable timestamp in created_at: 'infinity'",
+        "unparsable number in annual_revenue: 'NaN'; unparsable boolean in uses_competitor: 'maybe'",
     ]
 
 

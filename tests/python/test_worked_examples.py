@@ -96,7 +96,10 @@ def seed_004(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("seed_004")
     project = copy_project(root / "project", {"fit_rules": NO_FIT_RULES, "engagement_rules": SEED_004_GRID})
     raw = root / "raw"
-    write_csv(raw / "contacts.csv", [contact("crissy", email="crissy@buyer.com"), contact("jen", email="jen@reader.com")])
+    write_csv(raw / "contacts.csv", [
+        contact("crissy", email="crissy@buyer.com"),
+        contact("jen", email="jen@reader.com"),
+    ])
     write_csv(raw / "events.csv", [
         # Crissy: four strong signals in ten days (38 raw points)
         event("c1", "crissy", "content_download", 0, asset="rfp-sample.docx"),
