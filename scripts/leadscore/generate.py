@@ -27,6 +27,14 @@ from leadscore.errors import LeadscoreError
 
 DAY = 86_400
 SITE = "https://www.example-saas.com"
+# event keys are packed into one BIGINT id: ((contact * 4 + stream) * A + a) * B + b; these bounds
+# keep it unique and below 2**63
+EVENT_A_SPAN = 1_000_000
+EVENT_B_SPAN = 10_000
+MAX_CONTACTS = 100_000_000
+MAX_DAYS = 36_500
+# contact columns every event row carries, so the month's events need no join back to contacts
+CARRY = "contact_id, email, emailable, anon_id"
 
 # file format -> (extension, COPY options)
 FORMATS = {
@@ -208,6 +216,10 @@ def _q(text: str | None) -> str:
     return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
 
 
+def _q_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(_q(v) for v in values) + "]"
+
+
 def _pick(values: Sequence[str], r: str) -> str:
     """One of ``values`` (SQL literals or expressions) chosen uniformly by ``r`` in [0, 1)."""
     return f"[{', '.join(values)}][1 + floor(({r}) * {len(values)})::INTEGER]"
@@ -294,10 +306,10 @@ def _parse_end_date(end_date: str | None) -> date:
 
 
 def _plan(out_dir: Path, contacts: int, days: int, seed: int, end_date: str | None, file_format: str) -> _Plan:
-    if contacts < 1:
-        raise LeadscoreError(f"the number of contacts must be at least 1, got {contacts}.")
-    if days < 1:
-        raise LeadscoreError(f"the number of days must be at least 1, got {days}.")
+    if not 1 <= contacts <= MAX_CONTACTS:
+        raise LeadscoreError(f"the number of contacts must be between 1 and {MAX_CONTACTS:,}, got {contacts}.")
+    if not 1 <= days <= MAX_DAYS:
+        raise LeadscoreError(f"the number of days must be between 1 and {MAX_DAYS:,}, got {days}.")
     if file_format not in FORMATS:
         raise LeadscoreError(f"file format must be one of {', '.join(FORMATS)}, got {file_format!r}.")
     end = _parse_end_date(end_date)
@@ -317,6 +329,7 @@ def _connect(plan: _Plan, temp_dir: Path) -> duckdb.DuckDBPyConnection:
         config={"threads": 2, "memory_limit": "3GB", "temp_directory": str(temp_dir),
                 "preserve_insertion_order": True},
     )
+    con.execute("SET enable_progress_bar = false")
     # DuckDB's multi-argument hash combines its inputs almost linearly, so draws with different
     # salts would be correlated; hashing the combined hash once more decorrelates them.
     unit = "(hash(hash({args})) >> 11)::DOUBLE / 9007199254740992.0"
@@ -348,10 +361,6 @@ def _account_name_sql() -> str:
                      || CASE WHEN d // {nq} > 0 THEN ' ' || (d // {nq} + 1)::VARCHAR ELSE '' END END"""
 
 
-def _q_list(values: Sequence[str]) -> str:
-    return "[" + ", ".join(_q(v) for v in values) + "]"
-
-
 def _employees_sql(band: str, r: str) -> str:
     whens = " ".join(
         f"WHEN {_q(name)} THEN floor(exp(ln({lo}) + {r} * (ln({hi}) - ln({lo}))))::BIGINT"
@@ -368,7 +377,7 @@ def _create_accounts(con: duckdb.DuckDBPyConnection, plan: _Plan) -> None:
     WITH draws AS (
         SELECT acc,
             u(acc, 1, 'w1') AS w1, u(acc, 1, 'w2') AS w2,
-            {_weighted('u(acc, 1, ' + _q('country') + ')', countries)} AS country,
+            {_weighted("u(acc, 1, 'country')", countries)} AS country,
             {_weighted_text("u(acc, 1, 'industry')", INDUSTRIES)} AS industry,
             {_weighted_text("u(acc, 1, 'band')", {k: v[0] for k, v in SIZE_BANDS.items()})} AS band
         FROM range(1, {plan.accounts} + 1) t(acc)
@@ -508,11 +517,14 @@ def _behaviour_sql(plan: _Plan) -> str:
 
 def _names_sql() -> str:
     def first(lang: str) -> str:
-        return (f"CASE WHEN female THEN {_pick_text(FIRST_NAMES[(lang, True)], 'u(cnum, 1, ' + _q('first') + ')')}"
-                f" ELSE {_pick_text(FIRST_NAMES[(lang, False)], 'u(cnum, 1, ' + _q('first') + ')')} END")
+        r = "u(cnum, 1, 'first')"
+        return (f"CASE WHEN female THEN {_pick_text(FIRST_NAMES[(lang, True)], r)}"
+                f" ELSE {_pick_text(FIRST_NAMES[(lang, False)], r)} END")
 
-    free_local = "fn || '.' || ln || CASE WHEN u(cnum, 1, 'year') < 0.3 THEN " \
-                 "(60 + floor(40 * u(cnum, 1, 'yy')))::INTEGER::VARCHAR ELSE '' END"
+    # a birth year on free mail; never after a dot, so it cannot clash with the '.<contact>' suffix
+    # that makes repeated emails unique
+    free_local = ("fn || '.' || ln || CASE WHEN u(cnum, 1, 'year') < 0.3 "
+                  "THEN (60 + floor(40 * u(cnum, 1, 'yy')))::INTEGER::VARCHAR ELSE '' END")
     return f"""
     SELECT *,
         CASE WHEN lang = 'fr' THEN {first('fr')} ELSE {first('en')} END AS first_clean,
@@ -587,7 +599,9 @@ def _profile_sql(plan: _Plan) -> str:
         CASE WHEN NOT has_account THEN CASE WHEN u(cnum, 1, 'size') < 0.3 THEN 1 END
              WHEN u(cnum, 1, 'size') < 0.70 THEN acc_employees
              WHEN u(cnum, 1, 'size') < 0.82 THEN NULL
-             ELSE round(acc_employees::DOUBLE, (1 - length(acc_employees::VARCHAR))::INTEGER)::BIGINT END AS employee_count,
+             -- people round their company's headcount to one significant digit
+             ELSE round(acc_employees::DOUBLE, (1 - length(acc_employees::VARCHAR))::INTEGER)::BIGINT
+             END AS employee_count,
         CASE WHEN has_account AND u(cnum, 1, 'revenue') < 0.45 THEN acc_revenue END AS annual_revenue,
         CASE WHEN u(cnum, 1, 'country_null') < 0.08 THEN NULL ELSE {spelled} END AS country,
         CASE WHEN u(cnum, 1, 'has_place') < 0.4 THEN split_part({place}, '|', 2) END AS state,
@@ -731,25 +745,25 @@ def _web_events_sql(plan: _Plan, m: _Month) -> str:
                     ELSE {_weighted_text("r1", PASSIVE_MIX)} END"""
     return f"""
     windows AS (
-        SELECT cnum, 1 AS stream, job_seeker, greatest({m.lo}, ws) AS lo, {end} - greatest({m.lo}, ws) AS span,
-               {passive_n} AS n
+        SELECT cnum, 1 AS stream, job_seeker, {CARRY}, greatest({m.lo}, ws) AS lo,
+               {end} - greatest({m.lo}, ws) AS span, {passive_n} AS n
         FROM people WHERE rp > 0 AND {end} > greatest({m.lo}, ws)
         UNION ALL
-        SELECT cnum, 2, job_seeker, greatest({m.lo}, ws, buy_sec - {21 * DAY}) AS lo,
+        SELECT cnum, 2, job_seeker, {CARRY}, greatest({m.lo}, ws, buy_sec - {21 * DAY}) AS lo,
                least({end}, buy_sec + {5 * DAY}) - greatest({m.lo}, ws, buy_sec - {21 * DAY}) AS span,
                {active_n} AS n
         FROM people WHERE ra > 0.001 AND least({end}, buy_sec + {5 * DAY}) > greatest({m.lo}, ws, buy_sec - {21 * DAY})
     ), web_slots AS (
-        SELECT cnum, stream, job_seeker, lo, span, unnest(range(n)) AS k FROM windows WHERE n > 0
+        SELECT cnum, stream, job_seeker, {CARRY}, lo, span, unnest(range(n)) AS k FROM windows WHERE n > 0
     ), web_draws AS (
-        SELECT cnum, stream, job_seeker, k, lo + floor(u4({key}, 't') * span)::BIGINT AS sec,
+        SELECT cnum, stream, job_seeker, {CARRY}, k, lo + floor(u4({key}, 't') * span)::BIGINT AS sec,
                u4({key}, 'kind') AS r1, u4({key}, 'r2') AS r2, u4({key}, 'r3') AS r3
         FROM web_slots
     ), web_kinds AS (
-        SELECT cnum, stream, k AS a, {m.index} AS b, sec, {kind} AS kind, r2, r3
+        SELECT cnum, stream, k AS a, {m.index} AS b, sec, {CARRY}, {kind} AS kind, r2, r3
         FROM web_draws
     ), web_events AS (
-        SELECT cnum, stream, a, b, sec, {_web_column('event_type')} AS event_type,
+        SELECT cnum, stream, a, b, sec, {CARRY}, {_web_column('event_type')} AS event_type,
                '{SITE}' || ({_web_column('path')}) AS url, {_web_column('asset')} AS asset,
                {_web_column('campaign')} AS campaign, {_web_column('properties')} AS properties, true AS is_web
         FROM web_kinds
@@ -775,11 +789,12 @@ def _email_events_sql(m: _Month) -> str:
     return f"""
     sends AS (
         SELECT p.cnum, c.cid, c.campaign, c.landing, p.intent, p.scanner, p.burst,
+               p.contact_id, p.email, p.emailable, p.anon_id,
                c.send_sec + floor(5400 * u(p.cnum, c.cid, 'jitter'))::BIGINT AS dsec
         FROM people p JOIN campaigns c ON c.send_sec >= {m.lo - 8 * DAY} AND c.send_sec < {m.hi}
         WHERE p.mailable AND p.created_sec < c.send_sec AND u(p.cnum, c.cid, 'audience') < c.share
         UNION ALL
-        SELECT cnum, 100000 + k, 'nurture-onboarding-' || k, {nurture_landing}[k], intent, scanner, burst,
+        SELECT cnum, 100000 + k, 'nurture-onboarding-' || k, {nurture_landing}[k], intent, scanner, burst, {CARRY},
                created_sec + ((7 * k - 5) * {DAY})::BIGINT
         FROM people, range(1, 5) t(k)
         WHERE mailable AND created_sec >= 0 AND u(cnum, k, 'nurture') < 0.75
@@ -795,7 +810,7 @@ def _email_events_sql(m: _Month) -> str:
             osec + 3 + floor(900 * u4({key}, 2, 'click_delay'))::BIGINT AS csec
         FROM sends
     ), email_events AS (
-        SELECT cnum, 3 AS stream, cid AS a, step AS b, {step_sec} AS sec, {step_type} AS event_type,
+        SELECT cnum, 3 AS stream, cid AS a, step AS b, {step_sec} AS sec, {CARRY}, {step_type} AS event_type,
             CASE WHEN step IN (2, 3, 4, 5)
                  THEN '{SITE}' || ({step_path}) || '?utm_source=email&utm_campaign=' || campaign END AS url,
             NULL::VARCHAR AS asset, campaign, NULL::VARCHAR AS properties, false AS is_web
@@ -810,42 +825,46 @@ def _messy_type_sql(r: str) -> str:
         WHEN {r} < 0.010 THEN event_type || ' ' ELSE event_type END"""
 
 
-def _identity_sql(plan: _Plan, r: str) -> tuple[str, str]:
+def _identity_sql(plan: _Plan) -> tuple[str, str]:
     """contact_id and email of an event: mostly the contact id, ~10% the email only (contacts with a
-    usable email), ~0.1% someone the warehouse never heard of."""
-    ghost = "(1 + floor(50000 * u4(cnum, stream, a, b, 'ghost')))::BIGINT"
-    contact_id = f"""CASE WHEN {r} < 0.0005 THEN printf('C%07d', {plan.contacts} + {ghost})
-        WHEN {r} < 0.001 THEN NULL WHEN emailable AND {r} < 0.101 THEN NULL ELSE contact_id END"""
-    email = f"""CASE WHEN {r} < 0.0005 THEN NULL
-        WHEN {r} < 0.001 THEN 'visitor' || {ghost}::VARCHAR || '@gmail.com'
-        WHEN emailable AND {r} < 0.101
+    usable email); ~0.15% of website events come from people the warehouse never heard of (emails
+    are only sent to known contacts, so their events always resolve)."""
+    r = "u4(cnum, stream, a, b, 'who')"
+    stranger = "u4(cnum, stream, a, b, 'stranger')"
+    number = "(1 + floor(50000 * u4(cnum, stream, a, b, 'stranger_number')))::BIGINT"
+    contact_id = f"""CASE WHEN is_web AND {stranger} < 0.0008 THEN printf('C%07d', {plan.contacts} + {number})
+        WHEN is_web AND {stranger} < 0.0016 THEN NULL
+        WHEN emailable AND {r} < 0.1 THEN NULL ELSE contact_id END"""
+    email = f"""CASE WHEN is_web AND {stranger} < 0.0008 THEN NULL
+        WHEN is_web AND {stranger} < 0.0016 THEN 'visitor' || {number}::VARCHAR || '@gmail.com'
+        WHEN emailable AND {r} < 0.1
             THEN CASE WHEN u4(cnum, stream, a, b, 'email_case') < 0.1 THEN upper(email) ELSE email END END"""
     return contact_id, email
 
 
 def _events_query(plan: _Plan, m: _Month) -> str:
     r_id = "u4(cnum, stream, a, b, 'no_id')"
-    contact_id, email = _identity_sql(plan, "u4(cnum, stream, a, b, 'who')")
+    contact_id, email = _identity_sql(plan)
+    # (cnum, stream, a, b) is unique per event, so packing it gives an id without numbering rows
+    # (a window over all rows would cost a second sort of the month)
+    packed = f"(((cnum * 4 + stream) * {EVENT_A_SPAN} + a) * {EVENT_B_SPAN} + b)"
     return f"""
     WITH {_web_events_sql(plan, m)}, {_email_events_sql(m)},
-    numbered AS (
-        SELECT *, row_number() OVER (ORDER BY sec, cnum, stream, a, b) AS rn
-        FROM (SELECT * FROM web_events UNION ALL SELECT * FROM email_events)
-        WHERE sec >= {m.lo} AND sec < {min(m.hi, plan.period)}
-    ), expanded AS (
-        SELECT n.*, p.contact_id, p.email, p.emailable, p.anon_id,
-            CASE WHEN {r_id} >= 0.05 THEN 'E{m.label.replace('-', '')}-' || printf('%08d', rn) END AS event_id,
+    expanded AS (
+        SELECT *,
             -- exact duplicates: the same row sent twice by a tracking pipeline
             unnest(range(CASE WHEN {r_id} >= 0.05 AND u4(cnum, stream, a, b, 'dup') < 0.003 THEN 2 ELSE 1 END))
                 AS copy
-        FROM numbered n JOIN people p USING (cnum)
+        FROM (SELECT * FROM web_events UNION ALL SELECT * FROM email_events)
+        WHERE sec >= {m.lo} AND sec < {min(m.hi, plan.period)}
     )
-    SELECT event_id, {_messy_type_sql("u4(cnum, stream, a, b, 'type_case')")} AS event_type,
+    SELECT CASE WHEN {r_id} >= 0.05 THEN 'E' || {packed}::VARCHAR END AS event_id,
+        {_messy_type_sql("u4(cnum, stream, a, b, 'type_case')")} AS event_type,
         {plan.ts('sec', "u4(cnum, stream, a, b, 'ts')")} AS occurred_at,
         {contact_id} AS contact_id, {email} AS email, url, asset, campaign, properties,
         CASE WHEN is_web AND url IS NOT NULL AND u4(cnum, stream, a, b, 'anon') < 0.4 THEN anon_id END
             AS anonymous_id
-    FROM expanded ORDER BY rn, copy"""
+    FROM expanded ORDER BY sec, cnum, stream, a, b, copy"""
 
 
 # --- opportunities, status changes, score adjustments -------------------------------------------
@@ -945,17 +964,20 @@ def _copy(con: duckdb.DuckDBPyConnection, plan: _Plan, query: str, stem: str) ->
     return int(row[0]) if row else 0
 
 
+def _generated_name(name: str) -> bool:
+    """A file name this command writes (``contacts.csv``, ``events_2024-06.parquet``, ...)."""
+    extensions = "|".join(ext for ext, _ in FORMATS.values())
+    singles = "|".join(e for e in ENTITIES if e != "events")
+    return re.fullmatch(rf"(({singles})|events_\d{{4}}-\d{{2}})\.({extensions})", name) is not None
+
+
 def _remove_stale_files(out_dir: Path) -> int:
-    """Earlier generated files would be loaded together with the new ones (a csv run after a parquet
-    run, or months that are no longer in the period), so they go."""
-    extensions = {f".{ext}" for ext, _ in FORMATS.values()}
-    removed = 0
-    for path in out_dir.iterdir():
-        lowered = path.name.lower()
-        if path.is_file() and path.suffix.lower() in extensions and any(lowered.startswith(e) for e in ENTITIES):
-            path.unlink()
-            removed += 1
-    return removed
+    """Files of an earlier run would be loaded together with the new ones (a csv run after a parquet
+    run, or months no longer in the period), so they go; other files are left alone."""
+    stale = [p for p in out_dir.iterdir() if p.is_file() and _generated_name(p.name)]
+    for path in stale:
+        path.unlink()
+    return len(stale)
 
 
 def _write_all(con: duckdb.DuckDBPyConnection, plan: _Plan, say: Callable[[str], None]) -> dict[str, int]:
