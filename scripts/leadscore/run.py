@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from leadscore.contract import entity_for_file
 from leadscore.errors import LeadscoreError
 from leadscore.export import export_mqls, open_warehouse
 
@@ -33,7 +32,6 @@ def run_main_job(
 
         input_dir = db_path.parent / "demo"
         progress(f"No --input given: generating demo data ({contacts:,} contacts) in {input_dir}")
-        _remove_raw_files(input_dir)
         generate(out_dir=input_dir, contacts=contacts, days=DEMO_DAYS, seed=DEMO_SEED, progress=progress)
     elif not input_dir.is_dir():
         raise LeadscoreError(f"{input_dir}: no such directory")
@@ -48,15 +46,6 @@ def run_main_job(
     progress(summary(db_path))
     progress(f"MQL list: {path} ({rows:,} rows)")
     progress(f"Warehouse: {db_path} (tables main.lead_scores, main.lead_score_breakdown)")
-
-
-def _remove_raw_files(directory: Path) -> None:
-    """Demo files of an earlier day (events_<month> files of other months) would be loaded too."""
-    if not directory.is_dir():
-        return
-    for path in directory.iterdir():
-        if path.is_file() and entity_for_file(path.name) is not None:
-            path.unlink()
 
 
 def summary(db_path: Path, top: int = 10) -> str:
