@@ -90,34 +90,45 @@ clamped as (
     from scored
 ),
 
-fit_grades as (
+dimension_scores as (
     select
-        clamped.contact_id,
-        grade_bands.band as fit_grade,
-        row_number() over (
-            partition by clamped.contact_id
-            order by coalesce(grade_bands.min_score, -1e300) desc
-        ) as band_rank
+        contact_id,
+        'fit' as dimension,
+        fit_score as score
     from clamped
-    inner join grade_bands
-        on
-            grade_bands.dimension = 'fit'
-            and (grade_bands.min_score is null or clamped.fit_score >= grade_bands.min_score)
+    union all
+    select
+        contact_id,
+        'engagement' as dimension,
+        engagement_score as score
+    from clamped
 ),
 
-engagement_grades as (
+{# the band with the highest min_score the score reaches; the band without one is the floor #}
+bands_reached as (
     select
-        clamped.contact_id,
-        grade_bands.band as engagement_grade,
+        dimension_scores.contact_id,
+        dimension_scores.dimension,
+        grade_bands.band,
         row_number() over (
-            partition by clamped.contact_id
+            partition by dimension_scores.contact_id, dimension_scores.dimension
             order by coalesce(grade_bands.min_score, -1e300) desc
         ) as band_rank
-    from clamped
+    from dimension_scores
     inner join grade_bands
         on
-            grade_bands.dimension = 'engagement'
-            and (grade_bands.min_score is null or clamped.engagement_score >= grade_bands.min_score)
+            dimension_scores.dimension = grade_bands.dimension
+            and (grade_bands.min_score is null or dimension_scores.score >= grade_bands.min_score)
+),
+
+grades as (
+    select
+        contact_id,
+        max(case when dimension = 'fit' then band end) as fit_grade,
+        max(case when dimension = 'engagement' then band end) as engagement_grade
+    from bands_reached
+    where band_rank = 1
+    group by contact_id
 ),
 
 reasons_ranked as (
@@ -146,8 +157,8 @@ reasons as (
 qualified as (
     select
         clamped.*,
-        fit_grades.fit_grade,
-        engagement_grades.engagement_grade,
+        grades.fit_grade,
+        grades.engagement_grade,
         case
             when clamped.lead_score < {{ mql_threshold }} then null
             when coalesce(clamped.is_do_not_contact, false) then 'do_not_contact'
@@ -163,10 +174,8 @@ qualified as (
         end as mql_blocked_reason,
         {{ leadscore.join_ranked('reasons.reason', reasons_count, "', '") }} as score_reasons
     from clamped
-    left join fit_grades
-        on clamped.contact_id = fit_grades.contact_id and fit_grades.band_rank = 1
-    left join engagement_grades
-        on clamped.contact_id = engagement_grades.contact_id and engagement_grades.band_rank = 1
+    left join grades
+        on clamped.contact_id = grades.contact_id
     left join reasons
         on clamped.contact_id = reasons.contact_id
 ),
