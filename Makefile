@@ -11,7 +11,7 @@ TEST_DIR := data/test
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,sync]'
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -28,3 +28,8 @@
     {%- if text in ['false', 'no', '0', 'off'] -%}{{ return(false) }}{%- endif -%}
     {{ exceptions.raise_compiler_error("var " ~ name ~ " must be true or false, got: " ~ value) }}
 {%- endmacro %}
+
+{#- A Jinja boolean as a SQL literal. -#}
+{% macro sql_boolean(value) -%}
+    {{ return('true' if value else 'false') }}
+{%- endmacro %}

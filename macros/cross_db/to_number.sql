@@ -1,5 +1,17 @@
-{#- A text value as a double, null when it is not a number (never an error). DuckDB's `float`
-    (what dbt.type_float gives) is single precision, too coarse for scores and epochs. -#}
+{#- A text value as a double (or integer), null when it is not one: never an error. dbt's own
+    safe_cast is a plain cast on DuckDB, and dbt.type_float() is single precision there. -#}
 {% macro to_number(expr) -%}
-    {{ dbt.safe_cast(expr, 'double') }}
+    {{ return(adapter.dispatch('to_number', 'leadscore')(expr)) }}
+{%- endmacro %}
+
+{% macro default__to_number(expr) -%}
+    try_cast({{ expr }} as double)
+{%- endmacro %}
+
+{% macro to_integer(expr) -%}
+    {{ return(adapter.dispatch('to_integer', 'leadscore')(expr)) }}
+{%- endmacro %}
+
+{% macro default__to_integer(expr) -%}
+    try_cast({{ expr }} as {{ dbt.type_int() }})
 {%- endmacro %}

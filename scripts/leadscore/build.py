@@ -165,20 +165,46 @@ def build(
     project_dir: Path = PROJECT_DIR,
     select: str | None = None,
     progress: Progress | None = None,
+    serving: Path | None = None,
+    storage_version: str | None = None,
+    lock_timeout: float | None = None,
 ) -> None:
-    """`dbt build` (seeds, models, data and unit tests) of the project as of an instant."""
+    """`dbt build` (seeds, models, data and unit tests) of the project as of an instant, then, when
+    every test passed, publish the public models to the serving file (leadscore.serving)."""
+    from leadscore.locking import writer_lock
+    from leadscore.serving import (
+        describe_current,
+        public_relations,
+        publish,
+        resolve_storage_version,
+        serving_path_for,
+    )
+
     dbt_vars = parse_vars(vars_yaml, project_dir)
     if as_of:
         dbt_vars["as_of"] = parse_as_of(as_of)
-    if target in (None, "duckdb"):
-        # dbt's sources read the raw tables: an empty warehouse still builds.
-        _ensure_raw_tables(db_path)
+    # A partial (--select) build has not run every test, and other targets are not a DuckDB file.
+    serving_path = serving_path_for(db_path, serving) if target in (None, "duckdb") and not select else None
+    version = resolve_storage_version(storage_version)
     say = progress or (lambda _message: None)
-    say(f"Building the warehouse {db_path} as of {dbt_vars.get('as_of', 'now')}...")
-    command = ["build"]
-    if full_refresh:
-        command.append("--full-refresh")
-    if select:
-        command += ["--select", select]
-    run_dbt(command, db_path, target=target, dbt_vars=dbt_vars, project_dir=project_dir)
-    say("Build finished: every model built and every test passed.")
+    with writer_lock(db_path, "build", timeout=lock_timeout, progress=progress):
+        if target in (None, "duckdb"):
+            # dbt's sources read the raw tables: an empty warehouse still builds.
+            _ensure_raw_tables(db_path)
+        say(f"Building the warehouse {db_path} as of {dbt_vars.get('as_of', 'now')}...")
+        command = ["build"]
+        if full_refresh:
+            command.append("--full-refresh")
+        if select:
+            command += ["--select", select]
+        try:
+            results = run_dbt(command, db_path, target=target, dbt_vars=dbt_vars, project_dir=project_dir)
+        except LeadscoreError as error:
+            if serving_path is None:
+                raise
+            raise LeadscoreError(f"{error}; nothing published, {describe_current(serving_path)}") from None
+        say("Build finished: every model built and every test passed.")
+        if serving_path is not None:
+            published = publish(db_path, serving_path, public_relations(results or []), storage_version=version)
+            names = ", ".join(str(relation) for relation in published.relations)
+            say(f"Published {len(published.relations)} tables to {serving_path} (storage {version}): {names}")

@@ -15,6 +15,10 @@ def _say(message: str) -> None:
     print(message, flush=True)
 
 
+def _optional_path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
 def _cmd_generate(args: argparse.Namespace) -> None:
     from leadscore.generate import generate
 
@@ -35,7 +39,9 @@ def _cmd_generate(args: argparse.Namespace) -> None:
 def _cmd_load(args: argparse.Namespace) -> None:
     from leadscore.load import load_directory
 
-    report = load_directory(resolve_db(args.db), Path(args.directory), progress=_say)
+    report = load_directory(
+        resolve_db(args.db), Path(args.directory), progress=_say, lock_timeout=args.lock_timeout
+    )
     _say(report.format_table())
 
 
@@ -49,13 +55,16 @@ def _cmd_build(args: argparse.Namespace) -> None:
         target=args.target,
         vars_yaml=args.vars,
         progress=_say,
+        serving=_optional_path(args.serving),
+        storage_version=args.serving_storage_version,
+        lock_timeout=args.lock_timeout,
     )
 
 
 def _cmd_export(args: argparse.Namespace) -> None:
     from leadscore.export import export_mqls
 
-    path, rows = export_mqls(resolve_db(args.db), Path(args.out), args.format)
+    path, rows = export_mqls(resolve_db(args.db), Path(args.out), args.format, serving=_optional_path(args.serving))
     _say(f"Wrote {rows:,} MQLs to {path}")
 
 
@@ -70,6 +79,9 @@ def _cmd_run(args: argparse.Namespace) -> None:
         contacts=args.contacts,
         as_of=args.as_of,
         progress=_say,
+        serving=_optional_path(args.serving),
+        storage_version=args.serving_storage_version,
+        lock_timeout=args.lock_timeout,
     )
 
 
@@ -83,7 +95,28 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--db", help="warehouse file (default: $LEADSCORE_DB or data/warehouse.duckdb)")
+        sub.add_argument(
+            "--serving",
+            help="serving file that readers open (default: $LEADSCORE_SERVING, else beside the warehouse: "
+            "serving.duckdb for warehouse.duckdb, NAME.serving.duckdb for NAME.duckdb)",
+        )
         return sub
+
+    def add_writer_options(sub: argparse.ArgumentParser, publishes: bool = True) -> None:
+        sub.add_argument(
+            "--lock-timeout",
+            type=float,
+            metavar="SECONDS",
+            help="wait this long for another build or load of the warehouse (default: "
+            "$LEADSCORE_LOCK_TIMEOUT or 600)",
+        )
+        if publishes:
+            sub.add_argument(
+                "--serving-storage-version",
+                metavar="VERSION",
+                help="DuckDB storage format of the serving file (default: $LEADSCORE_SERVING_STORAGE_VERSION "
+                "or v1.0.0, readable by DuckDB 1.x; 'latest' for this DuckDB's own format)",
+            )
 
     gen = add("generate", "write deterministic synthetic raw files in the raw contract")
     gen.add_argument("--out", required=True, help="directory to write the files to")
@@ -96,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     load = add("load", "land raw files (contacts, accounts, events, ...) into the warehouse")
     load.add_argument("directory", help="directory of raw files")
+    add_writer_options(load, publishes=False)
     load.set_defaults(handler=_cmd_load)
 
     build = add("build", "run the dbt build (seeds, models, tests) as of a date")
@@ -103,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     build.add_argument("--target", help="dbt target (default: duckdb)")
     build.add_argument("--vars", help="dbt vars as YAML, e.g. \"{decay_method: linear}\"")
+    add_writer_options(build)
     build.set_defaults(handler=_cmd_build)
 
     export = add("export", "write the MQL list")
@@ -116,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")
     run.add_argument("--contacts", type=int, default=2000, help="demo contacts to generate (default 2000)")
     run.add_argument("--as-of", help="scoring instant, ISO-8601 (default: now, UTC)")
+    add_writer_options(run)
     run.set_defaults(handler=_cmd_run)
     return parser
 

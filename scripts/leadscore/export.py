@@ -54,13 +54,19 @@ def require_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
         raise LeadscoreError(f"table {table} does not exist yet: run `leadscore build` first")
 
 
-def export_mqls(db_path: Path, out_dir: Path, file_format: str = "csv") -> tuple[Path, int]:
-    """Write every current MQL, best first, to out_dir/mql_leads.<format>."""
+def export_mqls(
+    db_path: Path, out_dir: Path, file_format: str = "csv", serving: Path | None = None
+) -> tuple[Path, int]:
+    """Write every current MQL, best first, to out_dir/mql_leads.<format>, read from the serving
+    file (the last build whose tests all passed), read-only, so a running build never blocks it."""
+    from leadscore.serving import open_serving, serving_path_for
+
     if file_format not in _COPY_OPTIONS:
         raise LeadscoreError(f"unknown export format {file_format!r} (csv, parquet or jsonl)")
+    serving_path = serving_path_for(db_path, serving)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = (out_dir / f"mql_leads.{file_format}").resolve()
-    con = open_warehouse(db_path)
+    con = open_serving(serving_path, db_path)
     try:
         require_table(con, "lead_scores")
         query = (

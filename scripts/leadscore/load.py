@@ -672,15 +672,25 @@ def _stage_all(
     return staged
 
 
-def load_directory(db_path: Path, directory: Path, progress: Progress | None = None) -> LoadReport:
+def load_directory(
+    db_path: Path, directory: Path, progress: Progress | None = None, lock_timeout: float | None = None
+) -> LoadReport:
     """Land every raw file of ``directory`` in the warehouse at ``db_path``; see the module docstring.
 
     Row numbers are 1-based: CSV records after the header (a quoted field may span lines), JSON Lines
     lines, Parquet rows. DuckDB's CSV reader skips blank lines, yet counts them in the line number of
     a malformed row: only in a CSV file with both can such a row's number be off by the blank lines.
+    Another build or load of the same warehouse is waited for (leadscore.locking).
     """
+    from leadscore.locking import writer_lock
+
     say = progress or (lambda _message: None)
     found = _discover(directory, say)
+    with writer_lock(db_path, "load", timeout=lock_timeout, progress=progress):
+        return _land_all(db_path, found, say)
+
+
+def _land_all(db_path: Path, found: list[tuple[Path, Entity, str]], say: Progress) -> LoadReport:
     con = _connect(db_path)
     try:
         ensure_raw_schema(con)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from leadscore.errors import LeadscoreError
-from leadscore.export import export_mqls, open_warehouse
+from leadscore.export import export_mqls
+from leadscore.serving import open_serving, serving_path_for
 
 Progress = Callable[[str], None]
 
@@ -23,9 +24,15 @@ def run_main_job(
     contacts: int = 2000,
     as_of: str | None = None,
     progress: Progress,
+    serving: Path | None = None,
+    storage_version: str | None = None,
+    lock_timeout: float | None = None,
 ) -> None:
     from leadscore.build import build
     from leadscore.load import load_directory
+    from leadscore.locking import writer_lock
+
+    serving_path = serving_path_for(db_path, serving)
 
     if input_dir is None:
         from leadscore.generate import generate
@@ -36,21 +43,24 @@ def run_main_job(
     elif not input_dir.is_dir():
         raise LeadscoreError(f"{input_dir}: no such directory")
 
-    progress(f"Loading {input_dir} into {db_path}")
-    report = load_directory(db_path, input_dir, progress=progress)
-    progress(report.format_table())
+    # One writer lock for load + build, so that no other writer slips in between them.
+    with writer_lock(db_path, "run", timeout=lock_timeout, progress=progress):
+        progress(f"Loading {input_dir} into {db_path}")
+        report = load_directory(db_path, input_dir, progress=progress)
+        progress(report.format_table())
 
-    build(db_path, as_of=as_of, progress=progress)
+        build(db_path, as_of=as_of, progress=progress, serving=serving_path, storage_version=storage_version)
 
-    path, rows = export_mqls(db_path, out_dir, file_format)
-    progress(summary(db_path))
+    path, rows = export_mqls(db_path, out_dir, file_format, serving=serving_path)
+    progress(summary(serving_path))
     progress(f"MQL list: {path} ({rows:,} rows)")
-    progress(f"Warehouse: {db_path} (tables main.lead_scores, main.lead_score_breakdown)")
+    progress(f"Working warehouse: {db_path} (builds and loads write here; keep readers off it)")
+    progress(f"Serving file: {serving_path} (BI tools, syncs and exports read this one, read-only)")
 
 
-def summary(db_path: Path, top: int = 10) -> str:
-    """Contacts scored, MQLs, tiers, and the top leads with their reasons."""
-    con = open_warehouse(db_path)
+def summary(serving_path: Path, top: int = 10) -> str:
+    """Contacts scored, MQLs, tiers, and the top leads with their reasons, as readers see them."""
+    con = open_serving(serving_path)
     try:
         total, mqls, hot, warm, cold, as_of = con.execute(
             """

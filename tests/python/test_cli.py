@@ -147,12 +147,13 @@ def test_missing_input_directory_is_one_line(tmp_path: Path) -> None:
 
 
 def test_failing_data_test_fails_the_build_naming_it(tmp_path: Path) -> None:
-    """A grid with a duplicate rule_id: the seed's unique test stops the build, one line names it."""
+    """A grid with a duplicate rule_id: the seed's check stops the build, one line names it."""
     project = copy_project(tmp_path / "project")
     grid = project / "seeds" / "fit_rules.csv"
     lines = grid.read_text().splitlines()
     grid.write_text("\n".join([*lines, lines[1]]) + "\n")
-    with pytest.raises(LeadscoreError, match=r"dbt build failed: .*unique_fit_rules_rule_id"):
+    expected = r"dbt build failed: .*seed fit_rules, rule fit_level_senior: rule_id appears 2 times"
+    with pytest.raises(LeadscoreError, match=expected):
         build(tmp_path / "w.duckdb", as_of=AS_OF, project_dir=project)
 
 

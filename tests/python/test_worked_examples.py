@@ -120,14 +120,17 @@ def seed_004(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_seed_004_nearly_tie_without_decay(seed_004: tuple[Path, Path], tmp_path: Path) -> None:
     project, raw = seed_004
-    scores = build_scores(project, raw, tmp_path / "warehouse.duckdb", AS_OF, vars_yaml="{decay_method: none}")
+    # the guide's example predates the inactivity penalty (Jen's last event is 70 days old)
+    scores = build_scores(project, raw, tmp_path / "warehouse.duckdb", AS_OF,
+                          vars_yaml="{decay_method: none, inactivity_points: 0}")
     assert scores["crissy"]["engagement_score"] == 38
     assert scores["jen"]["engagement_score"] == 36
 
 
 def test_seed_004_decay_separates_active_buyer_from_reader(seed_004: tuple[Path, Path], tmp_path: Path) -> None:
     project, raw = seed_004
-    scores = build_scores(project, raw, tmp_path / "warehouse.duckdb", AS_OF)  # default: exponential, 30 days
+    # default decay (exponential, 30 days); the guide's example has no inactivity penalty
+    scores = build_scores(project, raw, tmp_path / "warehouse.duckdb", AS_OF, vars_yaml="{inactivity_points: 0}")
 
     expected_crissy = 12 + 12 * 0.5 ** (1 / 30) + 10 * 0.5 ** (5 / 30) + 4 * 0.5 ** (10 / 30)
     crissy, jen = scores["crissy"], scores["jen"]

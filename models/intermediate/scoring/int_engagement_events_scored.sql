@@ -1,5 +1,10 @@
 {#- One row per event and engagement rule it matches, up to as_of, with the decay factor that
-    weighs it: the finest grain of the engagement score, so every point traces to an event. -#}
+    weighs it: the finest grain of the engagement score, so every point traces to an event.
+    Scanner clicks (var bot_filter) and, with recycle_mode reset, events before the contact's
+    latest recycle are left out. -#}
+{%- set drop_bot_clicks = leadscore.sql_boolean(leadscore.bool_var('bot_filter')) -%}
+{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode', ['reset', 'keep']) == 'reset') -%}
+
 with
 
 events as (
@@ -7,16 +12,34 @@ events as (
 ),
 
 engagement_rules as (
-    select * from {{ ref('engagement_rules') }}
+    select * from {{ ref('stg_grid__engagement_rules') }}
+),
+
+bot_clicks as (
+    select * from {{ ref('int_email_clicks_bot_flagged') }}
+),
+
+recycles as (
+    select * from {{ ref('int_contact_recycled_as_of') }}
 ),
 
 events_in_scope as (
     select
-        *,
-        ({{ leadscore.epoch_seconds(leadscore.as_of_timestamp()) }} - {{ leadscore.epoch_seconds('occurred_at') }})
-        / 86400.0 as age_days
+        events.*,
+        (
+            {{ leadscore.epoch_seconds(leadscore.as_of_timestamp()) }}
+            - {{ leadscore.epoch_seconds('events.occurred_at') }}
+        ) / 86400.0 as age_days
     from events
-    where occurred_at <= {{ leadscore.as_of_timestamp() }}
+    left join bot_clicks
+        on events.event_id = bot_clicks.event_id
+    left join recycles
+        on events.contact_id = recycles.contact_id
+    where
+        events.occurred_at <= {{ leadscore.as_of_timestamp() }}
+        and not ({{ drop_bot_clicks }} and coalesce(bot_clicks.is_bot_click, false))
+        {# an event at the very instant of the recycle still counts #}
+        and not ({{ reset_on_recycle }} and coalesce(events.occurred_at < recycles.recycled_at, false))
 ),
 
 candidate_matches as (
@@ -30,23 +53,25 @@ candidate_matches as (
         engagement_rules.category,
         engagement_rules.product_line,
         engagement_rules.points as rule_points,
-        coalesce(engagement_rules.half_life_days, {{ leadscore.number_var('decay_half_life_days') }}) as half_life_days,
-        lower(trim(engagement_rules.match_field)) as match_field,
-        lower(trim(engagement_rules.operator)) as operator,
+        engagement_rules.match_field,
+        engagement_rules.operator,
         engagement_rules.value as rule_value,
+        coalesce(
+            engagement_rules.half_life_days, {{ leadscore.number_var('decay_half_life_days') }}
+        ) as half_life_days,
         case
-            when lower(trim(engagement_rules.match_field)) = 'url' then events_in_scope.url
-            when lower(trim(engagement_rules.match_field)) = 'asset' then events_in_scope.asset
-            when lower(trim(engagement_rules.match_field)) = 'campaign' then events_in_scope.campaign
-            when lower(trim(engagement_rules.match_field)) like 'properties.%'
+            when engagement_rules.match_field = 'url' then events_in_scope.url
+            when engagement_rules.match_field = 'asset' then events_in_scope.asset
+            when engagement_rules.match_field = 'campaign' then events_in_scope.campaign
+            when engagement_rules.match_field like 'properties.%'
                 then {{ leadscore.json_text_value(
                     'events_in_scope.properties',
-                    'substring(trim(engagement_rules.match_field), 12)'
+                    'substring(engagement_rules.match_field, 12)'
                 ) }}
         end as field_value
     from events_in_scope
     inner join engagement_rules
-        on events_in_scope.event_type = lower(trim(engagement_rules.event_type))
+        on events_in_scope.event_type = engagement_rules.event_type
 ),
 
 matched as (

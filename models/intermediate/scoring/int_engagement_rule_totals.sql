@@ -7,7 +7,7 @@ events_scored as (
 ),
 
 engagement_rules as (
-    select * from {{ ref('engagement_rules') }}
+    select * from {{ ref('stg_grid__engagement_rules') }}
 ),
 
 totals as (

@@ -7,17 +7,17 @@ contacts as (
 ),
 
 fit_rules as (
-    select * from {{ ref('fit_rules') }}
+    select * from {{ ref('stg_grid__fit_rules') }}
 ),
 
 rules_evaluated as (
     select
         contacts.contact_id,
         fit_rules.rule_id,
-        coalesce(fit_rules.rule_group, fit_rules.rule_id) as rule_group,
+        fit_rules.rule_group,
         fit_rules.priority,
         fit_rules.attribute,
-        lower(trim(fit_rules.operator)) as operator,
+        fit_rules.operator,
         fit_rules.value as rule_value,
         fit_rules.points,
         fit_rules.description,
@@ -31,7 +31,7 @@ rules_matched as (
         *,
         row_number() over (
             partition by contact_id, rule_group
-            order by coalesce(priority, 0), rule_id
+            order by priority asc, rule_id asc
         ) as group_rank
     from rules_evaluated
     where {{ leadscore.rule_matches('attribute_value', 'operator', 'rule_value') }}

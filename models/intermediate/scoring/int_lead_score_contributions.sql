@@ -1,5 +1,5 @@
 {#- Every contribution to a contact's lead score, one row per contact and rule (fit rules,
-    engagement rules, manual adjustments). The points of a contact add up to its lead score. -#}
+    engagement rules, inactivity and cap penalties, manual adjustments). The points of a contact add up to its lead score. -#}
 with
 
 fit_rules_applied as (
@@ -8,6 +8,10 @@ fit_rules_applied as (
 
 engagement_rule_totals as (
     select * from {{ ref('int_engagement_rule_totals') }}
+),
+
+engagement_penalties as (
+    select * from {{ ref('int_engagement_penalties') }}
 ),
 
 adjustments_active as (
@@ -42,6 +46,20 @@ engagement as (
     from engagement_rule_totals
 ),
 
+penalty as (
+    select
+        contact_id,
+        'penalty' as dimension,
+        rule_id,
+        description,
+        cast(null as {{ dbt.type_string() }}) as category,
+        cast(1 as {{ dbt.type_bigint() }}) as occurrences,
+        points as raw_points,
+        points,
+        last_scored_at as last_occurred_at
+    from engagement_penalties
+),
+
 adjustment as (
     select
         contact_id,
@@ -60,6 +78,8 @@ unioned as (
     select * from fit
     union all
     select * from engagement
+    union all
+    select * from penalty
     union all
     select * from adjustment
 ),

@@ -3,6 +3,10 @@
 {%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
 {%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
 {%- set reasons_count = leadscore.number_var('score_reasons_count') | int -%}
+{%- set top_percent = leadscore.number_var('mql_top_percent', allow_null=true) -%}
+{%- if top_percent is not none and not (0 < top_percent <= 100) -%}
+    {{ exceptions.raise_compiler_error("var mql_top_percent must be a number in (0, 100], got: " ~ top_percent) }}
+{%- endif -%}
 
 with
 
@@ -24,6 +28,10 @@ status_as_of as (
 
 grade_bands as (
     select * from {{ ref('grade_bands') }}
+),
+
+product_scores as (
+    select * from {{ ref('product_scores') }}
 ),
 
 score_sums as (
@@ -71,6 +79,7 @@ scored as (
         coalesce(score_sums.positive_engagement, 0) as positive_engagement,
         coalesce(score_sums.positive_active_engagement, 0) as positive_active_engagement,
         score_sums.last_engaged_at,
+        product_scores.product_line as top_product_line,
         coalesce(score_sums.fit_score, 0)
         + coalesce(score_sums.engagement_score, 0)
         + coalesce(score_sums.adjustment_points, 0) as lead_score_unclamped
@@ -81,6 +90,10 @@ scored as (
         on contacts.contact_id = recent_sums.contact_id
     left join status_as_of
         on contacts.contact_id = status_as_of.contact_id
+    left join product_scores
+        on
+            contacts.contact_id = product_scores.contact_id
+            and product_scores.is_top_product_line
 ),
 
 clamped as (
@@ -160,7 +173,6 @@ qualified as (
         grades.fit_grade,
         grades.engagement_grade,
         case
-            when clamped.lead_score < {{ mql_threshold }} then null
             when coalesce(clamped.is_do_not_contact, false) then 'do_not_contact'
             when clamped.has_marketing_consent = false then 'consent_refused'
             when clamped.lead_status in ({{ leadscore.sql_string_list(var('disqualified_statuses'), 'disqualified_statuses') }})
@@ -169,15 +181,49 @@ qualified as (
                 clamped.lead_status in ({{ leadscore.sql_string_list(var('customer_statuses'), 'customer_statuses') }})
                 or clamped.account_type = 'customer'
                 then 'customer'
-            when {{ 'true' if leadscore.bool_var('mql_requires_engagement') else 'false' }} and clamped.engagement_score <= 0
+            when {{ leadscore.sql_boolean(leadscore.bool_var('mql_requires_engagement')) }} and clamped.engagement_score <= 0
                 then 'no_engagement'
-        end as mql_blocked_reason,
+        end as ineligible_reason,
         {{ leadscore.join_ranked('reasons.reason', reasons_count, "', '") }} as score_reasons
     from clamped
     left join grades
         on clamped.contact_id = grades.contact_id
     left join reasons
         on clamped.contact_id = reasons.contact_id
+),
+
+{# with mql_top_percent: the score of the last eligible contact inside that top share #}
+eligible_ranked as (
+    select
+        lead_score,
+        row_number() over (order by lead_score desc) as score_rank,
+        count(*) over () as eligible_contacts
+    from qualified
+    where ineligible_reason is null
+),
+
+applied_threshold as (
+    select
+        coalesce(
+            min(
+                case
+                    when
+                        {{ leadscore.sql_boolean(top_percent is not none) }}
+                        and score_rank <= ceil(eligible_contacts * {{ top_percent or 100 }} / 100.0)
+                        then lead_score
+                end
+            ),
+            cast({{ mql_threshold }} as double)
+        ) as mql_threshold_applied
+    from eligible_ranked
+),
+
+thresholded as (
+    select
+        qualified.*,
+        applied_threshold.mql_threshold_applied
+    from qualified
+    cross join applied_threshold
 ),
 
 final as (
@@ -201,12 +247,13 @@ final as (
         engagement_grade,
         {{ dbt.concat(['fit_grade', 'engagement_grade']) }} as grade,
         case
-            when lead_score >= {{ mql_threshold }} then 'hot'
+            when lead_score >= mql_threshold_applied then 'hot'
             when lead_score >= {{ warm_threshold }} then 'warm'
             else 'cold'
         end as tier,
-        lead_score >= {{ mql_threshold }} and mql_blocked_reason is null as is_mql,
-        mql_blocked_reason,
+        lead_score >= mql_threshold_applied and ineligible_reason is null as is_mql,
+        case when lead_score >= mql_threshold_applied then ineligible_reason end as mql_blocked_reason,
+        mql_threshold_applied,
         case
             when positive_engagement <= 0 then 'none'
             when positive_active_engagement >= 0.5 * positive_engagement then 'active'
@@ -215,8 +262,9 @@ final as (
         data_completeness_pct,
         last_engaged_at,
         score_reasons,
+        top_product_line,
         {{ leadscore.as_of_timestamp() }} as as_of
-    from qualified
+    from thresholded
 )
 
 select * from final

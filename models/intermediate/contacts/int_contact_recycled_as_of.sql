@@ -1,0 +1,19 @@
+{#- Each contact's latest recycle (a change to var recycle_status) at or before as_of. -#}
+with
+
+status_changes as (
+    select * from {{ ref('stg_raw__lead_status_changes') }}
+),
+
+final as (
+    select
+        contact_id,
+        max(changed_at) as recycled_at
+    from status_changes
+    where
+        status = lower('{{ var("recycle_status") }}')
+        and changed_at <= {{ leadscore.as_of_timestamp() }}
+    group by contact_id
+)
+
+select * from final

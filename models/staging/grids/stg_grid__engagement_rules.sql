@@ -1,0 +1,30 @@
+{# the seed of the grid chosen by var scoring_grid, typed; its post-hook has validated it #}
+with
+
+source as (
+    select * from {{ leadscore.grid_seed('engagement_rules') }}
+),
+
+typed as (
+    select
+        -- ids
+        trim(rule_id) as rule_id,
+
+        -- strings
+        lower(trim(event_type)) as event_type,
+        nullif(lower(trim(match_field)), '') as match_field,
+        lower(trim(operator)) as operator,
+        value,
+        lower(trim(category)) as category,
+        nullif(trim(product_line), '') as product_line,
+        description,
+
+        -- numerics
+        {{ leadscore.to_number('points') }} as points,
+        {{ leadscore.to_number('max_points') }} as max_points,
+        {{ leadscore.to_number('half_life_days') }} as half_life_days
+
+    from source
+)
+
+select * from typed

@@ -1,0 +1,214 @@
+"""Write, audit, publish: the serving file that BI tools, syncs and exports read.
+
+Builds and loads write the *working* warehouse. Only after a ``dbt build`` in which every model built
+and every test passed are the public models (tagged ``public`` in dbt_project.yml: the marts and the
+reports) copied into a new DuckDB file beside the serving file, which then replaces it in one atomic
+``os.replace``. A reader that has the old file open keeps reading the old version until it reopens;
+a build that fails, or dies, leaves the last good version in place.
+
+The serving file is written in DuckDB's v1.0.0 storage format so that DuckDB 1.x readers (Evidence,
+older drivers) can open it; ``--serving-storage-version`` / ``$LEADSCORE_SERVING_STORAGE_VERSION``
+choose another one (``latest`` for this DuckDB's own format).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from leadscore.errors import LeadscoreError
+
+SERVING_ENV = "LEADSCORE_SERVING"
+STORAGE_VERSION_ENV = "LEADSCORE_SERVING_STORAGE_VERSION"
+DEFAULT_STORAGE_VERSION = "v1.0.0"
+PUBLIC_TAG = "public"
+PUBLICATION_TABLE = "leadscore_publication"
+
+_ALIAS = "leadscore_serving_next"
+_WORKING = "leadscore_working"
+_VERSION_PATTERN = re.compile(r"^(v\d+\.\d+\.\d+|latest)$")
+_MATERIALIZED = {"table", "incremental", "view", "materialized_view", "snapshot"}
+
+
+@dataclass(frozen=True)
+class Relation:
+    schema: str
+    name: str
+
+    @property
+    def sql(self) -> str:
+        return f"{_quote(self.schema)}.{_quote(self.name)}"
+
+    def __str__(self) -> str:
+        return self.name if self.schema == "main" else f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Publication:
+    path: Path
+    relations: tuple[Relation, ...]
+    storage_version: str
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def serving_path_for(db_path: Path, serving: str | Path | None = None) -> Path:
+    """--serving, else $LEADSCORE_SERVING, else beside the warehouse: ``serving.duckdb`` for
+    ``warehouse.duckdb``, ``<name>.serving.duckdb`` for any other ``<name>.duckdb``."""
+    chosen = serving or os.environ.get(SERVING_ENV)
+    if chosen:
+        path = Path(chosen).expanduser().resolve()
+    elif db_path.stem == "warehouse":
+        path = db_path.with_name("serving" + db_path.suffix)
+    else:
+        path = db_path.with_name(f"{db_path.stem}.serving{db_path.suffix or '.duckdb'}")
+    if path == db_path.resolve():
+        raise LeadscoreError(f"the serving file cannot be the working warehouse itself ({path})")
+    return path
+
+
+def resolve_storage_version(version: str | None) -> str:
+    """--serving-storage-version, else $LEADSCORE_SERVING_STORAGE_VERSION, else v1.0.0."""
+    chosen = (version or os.environ.get(STORAGE_VERSION_ENV) or DEFAULT_STORAGE_VERSION).strip()
+    if not _VERSION_PATTERN.match(chosen):
+        raise LeadscoreError(
+            f"serving storage version {chosen!r} is not a DuckDB version such as v1.0.0, v1.2.0 or latest"
+        )
+    return chosen
+
+
+def public_relations(results: Iterable[Any]) -> list[Relation]:
+    """The public models among the nodes of a dbt build's results (tag ``public``)."""
+    found: dict[Relation, None] = {}
+    for result in results:
+        node = getattr(result, "node", None)
+        if node is None or getattr(node, "resource_type", None) != "model":
+            continue
+        materialized = str(getattr(node.config, "materialized", ""))
+        if PUBLIC_TAG in (node.tags or []) and materialized in _MATERIALIZED:
+            found[Relation(node.schema, node.alias or node.name)] = None
+    return sorted(found, key=lambda relation: (relation.schema != "main", relation.schema, relation.name))
+
+
+def describe_current(serving_path: Path) -> str:
+    """What readers see now, for messages: the version they keep when nothing is published."""
+    if not serving_path.exists():
+        return f"there is no serving file at {serving_path} yet"
+    published = datetime.fromtimestamp(serving_path.stat().st_mtime, timezone.utc)
+    return f"readers keep {serving_path} as published at {published:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _remove_leftovers(serving_path: Path) -> None:
+    """Half-written files of a publish that was killed (the caller holds the writer lock)."""
+    for leftover in serving_path.parent.glob(f".{serving_path.name}.*.tmp*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _fsync(path: Path, directory: bool = False) -> None:
+    descriptor = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if directory else 0))
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _write(db_path: Path, target: Path, relations: list[Relation], storage_version: str) -> None:
+    con = duckdb.connect()
+    try:
+        con.execute("set enable_progress_bar = false")
+        con.execute(f"attach {_literal(str(db_path))} as {_WORKING} (read_only)")
+        con.execute(f"use {_WORKING}")
+        option = "" if storage_version == "latest" else f" (storage_version {_literal(storage_version)})"
+        con.execute(f"attach {_literal(str(target))} as {_ALIAS}{option}")
+        for relation in relations:
+            con.execute(f"create schema if not exists {_ALIAS}.{_quote(relation.schema)}")
+            con.execute(f"create table {_ALIAS}.{relation.sql} as select * from {relation.sql}")
+        scores = Relation("main", "lead_scores")
+        as_of = f"(select max(as_of) from {scores.sql})" if scores in relations else "null"
+        con.execute(
+            f"""create table {_ALIAS}.main.{PUBLICATION_TABLE} as
+            select
+                cast(? as timestamp) as published_at,
+                cast({as_of} as timestamp) as as_of,
+                cast(? as varchar) as tables,
+                cast(? as varchar) as storage_version,
+                cast(? as varchar) as working_warehouse""",
+            [
+                datetime.now(timezone.utc).replace(tzinfo=None),
+                ", ".join(str(relation) for relation in relations),
+                storage_version,
+                str(db_path),
+            ],
+        )
+        con.execute(f"detach {_ALIAS}")  # checkpoints: the file is complete, with no WAL beside it
+    finally:
+        con.close()
+
+
+def publish(
+    db_path: Path,
+    serving_path: Path,
+    relations: list[Relation],
+    *,
+    storage_version: str = DEFAULT_STORAGE_VERSION,
+) -> Publication:
+    """Copy the public relations of the working warehouse into a new file, then swap it in atomically.
+
+    The caller holds the warehouse's writer lock and has just seen every dbt test pass."""
+    if not relations:
+        raise LeadscoreError("no public model to publish (models are published by the tag 'public')")
+    serving_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(serving_path)
+    staging = serving_path.with_name(f".{serving_path.name}.{os.getpid()}.tmp")
+    try:
+        _write(db_path, staging, relations, storage_version)
+        _fsync(staging)
+        os.replace(staging, serving_path)
+        _fsync(serving_path.parent, directory=True)
+    except (duckdb.Error, OSError) as error:
+        raise LeadscoreError(
+            f"the build passed but publishing failed: {str(error).splitlines()[0]}; "
+            f"{describe_current(serving_path)}"
+        ) from None
+    finally:
+        for leftover in staging.parent.glob(staging.name + "*"):
+            leftover.unlink(missing_ok=True)
+    return Publication(serving_path, tuple(relations), storage_version)
+
+
+def open_serving(serving_path: Path, db_path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The serving file, read-only, with a clear error when nothing has been published yet."""
+    if not serving_path.exists():
+        built = f" for the warehouse {db_path}" if db_path else ""
+        raise LeadscoreError(
+            f"{serving_path}: nothing published yet{built}: run `leadscore build` or `leadscore run`"
+        )
+    try:
+        return duckdb.connect(str(serving_path), read_only=True)
+    except duckdb.Error as error:
+        raise LeadscoreError(f"{serving_path}: cannot open the serving file: {str(error).splitlines()[0]}") from None
+
+
+def storage_version_of(serving_path: Path) -> str:
+    """The storage format DuckDB reports for a database file, e.g. 'v1.0.0+'."""
+    con = duckdb.connect(str(serving_path), read_only=True)
+    try:
+        row = con.execute(
+            "select tags['storage_version'] from duckdb_databases() where database_name = current_database()"
+        ).fetchone()
+    finally:
+        con.close()
+    return str(row[0]) if row and row[0] is not None else "unknown"

@@ -1,0 +1,146 @@
+"""The scoring engine end to end: grids that fail loudly, a second ready grid, custom attributes,
+and every feature switched on at once with the breakdown still adding up."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from leadscore.build import build
+from leadscore.errors import LeadscoreError
+from leadscore.generate import generate
+from leadscore.load import load_directory
+from worked_examples import build_scores, copy_project, read_rows, write_csv
+
+AS_OF = datetime(2024, 7, 1)
+
+FIT_HEADER = ["rule_id", "rule_group", "attribute", "operator", "value", "points", "priority", "description"]
+GOOD_FIT_RULE = {"rule_id": "ok", "attribute": "industry", "operator": "eq", "value": "tech", "points": 5,
+                 "priority": 1, "description": "fine"}
+
+
+@pytest.mark.parametrize(
+    ("seed", "bad_row", "problem"),
+    [
+        ("fit_rules", {"rule_id": "bad_op", "attribute": "industry", "operator": "equals", "value": "x",
+                       "points": 1, "description": "d"}, "unknown operator 'equals'"),
+        ("fit_rules", {"rule_id": "bad_points", "attribute": "industry", "operator": "eq", "value": "x",
+                       "points": "ten", "description": "d"}, "points 'ten' is not a number"),
+        ("fit_rules", {"rule_id": "ok", "attribute": "country", "operator": "eq", "value": "fr",
+                       "points": 1, "description": "d"}, "rule_id appears 2 times"),
+        ("fit_rules", {"rule_id": "bad_regex", "attribute": "job_title", "operator": "regex", "value": "(vp|dir",
+                       "points": 1, "description": "d"}, "regex '(vp|dir' does not compile"),
+        ("fit_rules", {"rule_id": "bad_between", "attribute": "employee_count", "operator": "between",
+                       "value": "50", "points": 1, "description": "d"}, "between needs two numeric bounds"),
+        ("engagement_rules", {"rule_id": "bad_field", "event_type": "page_view", "match_field": "referrer",
+                              "operator": "eq", "value": "x", "points": 1, "category": "passive",
+                              "description": "d"}, "match_field 'referrer'"),
+    ],
+    ids=["unknown-operator", "non-numeric-points", "duplicate-rule-id", "bad-regex", "between-one-bound",
+         "unknown-match-field"],
+)
+def test_a_faulty_grid_row_stops_the_build_naming_seed_rule_and_problem(
+    tmp_path: Path, seed: str, bad_row: dict[str, object], problem: str
+) -> None:
+    project = copy_project(tmp_path / "project")
+    grid = project / "seeds" / f"{seed}.csv"
+    if seed == "fit_rules":
+        write_csv(grid, [GOOD_FIT_RULE, bad_row], FIT_HEADER)
+    else:
+        with open(grid, "a", encoding="utf-8") as handle:
+            handle.write(",".join(str(bad_row.get(column, "")) for column in grid.read_text().splitlines()[0]
+                                  .split(",")) + "\n")
+    with pytest.raises(LeadscoreError) as failure:
+        build(tmp_path / "w.duckdb", as_of="2024-07-01T00:00:00Z", project_dir=project)
+    message = str(failure.value)
+    assert f"seed {seed}" in message
+    assert f"rule {bad_row['rule_id']}" in message
+    assert problem in message
+    assert "\n" not in message
+
+
+def test_an_unknown_var_value_stops_the_build(tmp_path: Path) -> None:
+    with pytest.raises(LeadscoreError, match="var recycle_mode must be one of reset, keep, got: forget"):
+        build(tmp_path / "w.duckdb", as_of="2024-07-01T00:00:00Z", vars_yaml="{recycle_mode: forget}")
+
+
+def test_custom_contact_and_account_columns_score_without_sql(tmp_path: Path) -> None:
+    """Extra columns of the contact and account files, named in a fit rule, just work."""
+    project = copy_project(tmp_path / "project", {"fit_rules": [
+        {"rule_id": "speaks_french", "attribute": "preferred_language", "operator": "eq", "value": "fr",
+         "points": 7, "priority": 1, "description": "Speaks French"},
+        {"rule_id": "enterprise_account", "attribute": "account_segment", "operator": "in",
+         "value": "enterprise|strategic", "points": 11, "priority": 1, "description": "Enterprise account"},
+    ]})
+    raw = tmp_path / "raw"
+    write_csv(raw / "accounts.csv", [{"account_id": "A1", "name": "Big", "Segment": "Enterprise"},
+                                     {"account_id": "A2", "name": "Small", "Segment": "smb"}])
+    write_csv(raw / "contacts.csv", [
+        {"contact_id": "both", "created_at": "2024-01-01", "account_id": "A1", "Preferred_Language": "FR"},
+        {"contact_id": "neither", "created_at": "2024-01-01", "account_id": "A2", "Preferred_Language": "en"},
+    ])
+    scores = build_scores(project, raw, tmp_path / "w.duckdb", AS_OF)
+    assert scores["both"]["fit_score"] == 18
+    assert scores["neither"]["fit_score"] == 0
+
+
+def test_b2c_grid_is_one_var_away(tmp_path: Path) -> None:
+    """scoring_grid b2c_ecommerce scores purchases and carts, with its own 90-day inactivity penalty."""
+    raw = tmp_path / "raw"
+    write_csv(raw / "contacts.csv", [
+        {"contact_id": "shopper", "created_at": "2024-01-01", "email": "s@shop.fr", "country": "France",
+         "has_marketing_consent": "true"},
+        {"contact_id": "sleeper", "created_at": "2024-01-01", "email": "z@shop.fr", "country": "France",
+         "has_marketing_consent": "true"},
+    ])
+    write_csv(raw / "events.csv", [
+        {"event_id": "p1", "contact_id": "shopper", "event_type": "purchase", "occurred_at": "2024-06-30T00:00:00Z"},
+        {"event_id": "p2", "contact_id": "shopper", "event_type": "purchase", "occurred_at": "2024-06-30T12:00:00Z"},
+        {"event_id": "c1", "contact_id": "shopper", "event_type": "add_to_cart", "occurred_at": "2024-06-30T00:00:00Z"},
+        {"event_id": "n1", "contact_id": "sleeper", "event_type": "newsletter_subscribed",
+         "occurred_at": "2024-03-01T00:00:00Z"},
+    ])
+    scores = build_scores(Path(__file__).resolve().parents[2], raw, tmp_path / "w.duckdb", AS_OF,
+                          vars_yaml="{scoring_grid: b2c_ecommerce, decay_method: none}")
+    shopper, sleeper = scores["shopper"], scores["sleeper"]
+    assert shopper["engagement_score"] == 30 + 15  # first purchase capped at 30, cart 15
+    assert shopper["fit_score"] == 5 + 5  # consent, served country
+    assert sleeper["engagement_score"] == 10 - 25  # newsletter, then 90 days of silence
+    assert "No engagement in the last 90 days (-25)" in sleeper["score_reasons"]
+
+
+def test_every_feature_on_keeps_the_breakdown_adding_up(tmp_path: Path) -> None:
+    """Generated data with caps, bot filter, recycling, penalties, top-percent MQLs and clamping:
+    the build's own data tests (the breakdown adds up) pass, and each feature left a trace."""
+    generate(out_dir=tmp_path / "raw", contacts=600, days=120, seed=11, end_date="2024-06-30")
+    db_path = tmp_path / "w.duckdb"
+    load_directory(db_path, tmp_path / "raw")
+    build(db_path, as_of="2024-07-01T00:00:00Z", vars_yaml=(
+        "{engagement_cap: 120, engagement_cap_unlock_rules: [eng_webinar_attended], bot_filter: true,"
+        " recycle_mode: reset, mql_top_percent: 10, lead_score_min: -50, lead_score_max: 150,"
+        " inactivity_days: 20}"
+    ))
+    [traces] = read_rows(db_path, """
+        select
+            'all' as k,
+            (select count(*) from main.lead_score_breakdown where rule_id = 'inactivity') as inactive,
+            (select count(*) from main.lead_score_breakdown where rule_id = 'engagement_cap') as capped,
+            (select sum(bot_clicks) from main.bot_clicks_filtered) as bot_clicks,
+            (select count(*) from main.lead_scores where is_mql) as mqls,
+            (select count(*) from main.lead_scores) as contacts,
+            (select min(lead_score) from main.lead_scores) as lowest,
+            (select max(lead_score) from main.lead_scores) as highest,
+            (select max(engagement_score) from main.lead_scores as s
+             where not exists (select 1 from main.int_engagement_events_scored as e
+                               where e.contact_id = s.contact_id and e.rule_id = 'eng_webinar_attended'))
+                as highest_locked_engagement
+    """).values()
+    assert traces["inactive"] > 0
+    assert traces["capped"] > 0
+    assert traces["highest_locked_engagement"] <= 120 + 1e-9
+    assert traces["bot_clicks"] > 0
+    assert 0 < traces["mqls"] <= 0.15 * traces["contacts"]
+    assert traces["lowest"] >= -50
+    assert traces["highest"] <= 150
