@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 TEST_DIR := data/test
 
-.PHONY: setup run test lint dbt-build pytest clean
+.PHONY: setup run test lint dbt-build pytest chromium clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,sync]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,sync,spark]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -33,8 +33,19 @@ dbt-build: setup
 	$(BIN)/leadscore load $(TEST_DIR)/demo --db $(TEST_DIR)/warehouse.duckdb
 	$(BIN)/leadscore build --db $(TEST_DIR)/warehouse.duckdb --as-of 2024-07-01T00:00:00Z
 
-pytest: setup
+pytest: setup chromium
 	$(BIN)/pytest
+
+# The report test renders the HTML report in headless Chromium: install Debian's package when it is
+# missing and we are root; otherwise say so (that test then skips, saying why).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "chromium could not be installed: the report rendering test will be skipped"; \
+		else \
+			echo "chromium is missing and cannot be installed here (needs root and apt-get): the report rendering test will be skipped"; \
+		fi; }
 
 clean:
 	rm -rf $(VENV) target logs data/test

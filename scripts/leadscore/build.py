@@ -142,6 +142,47 @@ def run_dbt(
     raise LeadscoreError(f"dbt {command[0]} failed: {summary or 'see the log above'}")
 
 
+def command_args(full_refresh: bool, select: str | None) -> list[str]:
+    command = ["build"]
+    if full_refresh:
+        command.append("--full-refresh")
+    if select:
+        command += ["--select", select]
+    return command
+
+
+def _build_on_spark(
+    db_path: Path, command: list[str], dbt_vars: dict[str, Any], project_dir: Path, say: Progress
+) -> None:
+    """Hand the raw tables of the DuckDB warehouse to Spark as Parquet, then build there."""
+    from leadscore.spark import SPARK_TARGET, export_raw_tables, spark_environment
+
+    with spark_environment(db_path) as home:
+        handover = home / "raw_handover"
+        say(f"Handing the raw tables of {db_path} to Spark ({handover})...")
+        tables = export_raw_tables(db_path, handover)
+        operation_args = yaml.safe_dump({"location": str(handover), "tables": tables}, default_flow_style=True)
+        run_dbt(
+            ["run-operation", "create_raw_tables_from_parquet", "--args", operation_args.strip()],
+            db_path, target=SPARK_TARGET, project_dir=project_dir,
+        )
+        say(f"Building on Spark (warehouse {home}) as of {dbt_vars.get('as_of', 'now')}...")
+        run_dbt(command, db_path, target=SPARK_TARGET, dbt_vars=dbt_vars, project_dir=project_dir)
+        say("Spark build finished: every model built and every test passed.")
+
+
+def export_from_spark(db_path: Path, tables: list[str], destination: Path, project_dir: Path = PROJECT_DIR) -> None:
+    """Tables of the Spark target written as Parquet directories destination/<table>/."""
+    from leadscore.spark import SPARK_TARGET, spark_environment
+
+    with spark_environment(db_path):
+        operation_args = yaml.safe_dump({"location": str(destination), "tables": tables}, default_flow_style=True)
+        run_dbt(
+            ["run-operation", "export_tables_to_parquet", "--args", operation_args.strip()],
+            db_path, target=SPARK_TARGET, project_dir=project_dir,
+        )
+
+
 def _ensure_raw_tables(db_path: Path) -> None:
     import duckdb
 
@@ -191,12 +232,11 @@ def build(
         if target in (None, "duckdb"):
             # dbt's sources read the raw tables: an empty warehouse still builds.
             _ensure_raw_tables(db_path)
+        if target == "spark":
+            _build_on_spark(db_path, command_args(full_refresh, select), dbt_vars, project_dir, say)
+            return
         say(f"Building the warehouse {db_path} as of {dbt_vars.get('as_of', 'now')}...")
-        command = ["build"]
-        if full_refresh:
-            command.append("--full-refresh")
-        if select:
-            command += ["--select", select]
+        command = command_args(full_refresh, select)
         try:
             results = run_dbt(command, db_path, target=target, dbt_vars=dbt_vars, project_dir=project_dir)
         except LeadscoreError as error:
@@ -204,6 +244,10 @@ def build(
                 raise
             raise LeadscoreError(f"{error}; nothing published, {describe_current(serving_path)}") from None
         say("Build finished: every model built and every test passed.")
+        if target in (None, "duckdb") and not select:
+            from leadscore.ops import record_build
+
+            record_build(db_path, dbt_vars)  # `leadscore forget` rebuilds with the same as_of and vars
         if serving_path is not None:
             published = publish(db_path, serving_path, public_relations(results or []), storage_version=version)
             names = ", ".join(str(relation) for relation in published.relations)

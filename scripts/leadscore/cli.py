@@ -64,8 +64,57 @@ def _cmd_build(args: argparse.Namespace) -> None:
 def _cmd_export(args: argparse.Namespace) -> None:
     from leadscore.export import export_mqls
 
+    if args.new_only:
+        _export_new_only(args)
+        return
     path, rows = export_mqls(resolve_db(args.db), Path(args.out), args.format, serving=_optional_path(args.serving))
     _say(f"Wrote {rows:,} MQLs to {path}")
+
+
+def _export_new_only(args: argparse.Namespace) -> None:
+    from leadscore.handoff import export_new_mqls
+
+    done = export_new_mqls(
+        resolve_db(args.db), Path(args.out), args.format, serving=_optional_path(args.serving),
+        lock_timeout=args.lock_timeout, progress=_say,
+    )
+    if done.path is None:
+        _say(f"No new MQL since the last export ({done.earlier:,} contacts exported before): nothing written")
+    else:
+        _say(f"Wrote {done.rows:,} new MQLs to {done.path} ({done.earlier:,} contacts exported before)")
+
+
+def _cmd_sync(args: argparse.Namespace) -> None:
+    from leadscore.handoff import sync_crm
+
+    done = sync_crm(
+        resolve_db(args.db), Path(args.out), changed_only=args.changed_only, file_format=args.format,
+        serving=_optional_path(args.serving), lock_timeout=args.lock_timeout, progress=_say,
+    )
+    since = f"the last sync at {done.since:%Y-%m-%d %H:%M:%S} UTC" if done.since else "no earlier sync"
+    if done.path is None:
+        _say(f"No row of crm_lead_sync changed since {since}: nothing written (sync recorded)")
+    else:
+        what = f"changed since {since}" if args.changed_only else "all consented contacts"
+        _say(f"Wrote {done.rows:,} rows of crm_lead_sync ({what}) to {done.path}")
+
+
+def _cmd_forget(args: argparse.Namespace) -> None:
+    from leadscore.erasure import forget
+
+    report = forget(
+        resolve_db(args.db), email=args.email, contact_id=args.contact_id, serving=_optional_path(args.serving),
+        storage_version=args.serving_storage_version, lock_timeout=args.lock_timeout, progress=_say,
+    )
+    if report.traces_left:
+        left = ", ".join(f"{name} ({count:,})" for name, count in sorted(report.traces_left.items()))
+        raise LeadscoreError(f"erasure {report.erasure_id} recorded, but rows of the person remain in: {left}")
+    if report.contacts == 0 and report.total_removed == 0:
+        _say("No data of this person in the warehouse; recorded, so that a later load refuses them")
+    _say(
+        f"Forgot {report.contacts} contact(s): {report.total_removed:,} rows removed, audit row {report.erasure_id} "
+        "kept (a salted hash, no personal data); no trace left in the working warehouse or the serving file"
+    )
 
 
 def _cmd_run(args: argparse.Namespace) -> None:
@@ -83,6 +132,42 @@ def _cmd_run(args: argparse.Namespace) -> None:
         storage_version=args.serving_storage_version,
         lock_timeout=args.lock_timeout,
     )
+
+
+def _cmd_bench(args: argparse.Namespace) -> None:
+    from leadscore.bench import run_bench
+
+    run_bench(
+        contacts=args.contacts,
+        days=args.days,
+        out_dir=Path(args.out),
+        keep=args.keep,
+        scaling=args.scaling,
+        seed=args.seed,
+        progress=_say,
+    )
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> None:
+    from leadscore.calibrate import calibrate, report_lines
+
+    result = calibrate(
+        resolve_db(args.db),
+        serving=_optional_path(args.serving),
+        mql_share_pct=args.mql_share,
+        capacity_per_month=args.capacity,
+        write=not args.dry_run,
+        progress=_say,
+    )
+    for line in report_lines(result):
+        _say(line)
+
+
+def _cmd_report(args: argparse.Namespace) -> None:
+    from leadscore.report import write_report
+
+    path = write_report(resolve_db(args.db), Path(args.out), serving=_optional_path(args.serving))
+    _say(f"Wrote the report to {path}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,7 +228,28 @@ def build_parser() -> argparse.ArgumentParser:
     export = add("export", "write the MQL list")
     export.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")
     export.add_argument("--out", default="data/exports", help="output directory (default data/exports)")
+    export.add_argument(
+        "--new-only",
+        action="store_true",
+        help="only the MQLs no earlier --new-only export carried, to DIR/mql_leads_new_<export id>.<format>, "
+        "logged in the warehouse (ops.mql_export_log)",
+    )
+    add_writer_options(export, publishes=False)
     export.set_defaults(handler=_cmd_export)
+
+    sync = add("sync", "write crm_lead_sync's rows for a CRM import and record the sync")
+    sync.add_argument("--changed-only", action="store_true", help="only the rows changed since they were last synced")
+    sync.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    sync.add_argument("--out", default="data/exports", help="output directory (default data/exports)")
+    add_writer_options(sync, publishes=False)
+    sync.set_defaults(handler=_cmd_sync)
+
+    forget = add("forget", "erase a person from raw and derived tables, the serving file and the export log")
+    person = forget.add_mutually_exclusive_group(required=True)
+    person.add_argument("--email", help="every contact with this email (case-insensitive)")
+    person.add_argument("--contact-id", help="this contact")
+    add_writer_options(forget)
+    forget.set_defaults(handler=_cmd_forget)
 
     run = add("run", "the main job: load (demo data when no input), build, export, summary")
     run.add_argument("--input", help="directory of raw files (default: generate demo data)")
@@ -153,6 +259,35 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", help="scoring instant, ISO-8601 (default: now, UTC)")
     add_writer_options(run)
     run.set_defaults(handler=_cmd_run)
+
+    # The bench works on its own scratch warehouse under --out, so it takes no --db / --serving.
+    bench = commands.add_parser(
+        "bench",
+        help="performance benchmark: full and incremental builds, lead_scores, a reference query",
+        description="Generate a data set, then time a full build, an incremental build after one more day "
+        "of events, the lead_scores model alone and a hand-written reference query (checked against "
+        "lead_scores), with each step's peak memory; writes OUT/bench.json and OUT/bench.md.",
+    )
+    bench.add_argument("--contacts", type=int, default=100_000, help="contacts to generate (default 100000)")
+    bench.add_argument("--days", type=int, default=180, help="days of events (default 180)")
+    bench.add_argument("--seed", type=int, default=42, help="random seed of the generator (default 42)")
+    bench.add_argument("--out", default="data/bench", help="where the reports go (default data/bench)")
+    bench.add_argument("--keep", action="store_true", help="keep the scratch warehouse and raw files (OUT/work)")
+    bench.add_argument("--scaling", action="store_true", help="also run a quarter of the contacts: cost per event")
+    bench.set_defaults(handler=_cmd_bench)
+
+    calibrate = add("calibrate", "propose grid points and a threshold from the point-in-time backtest")
+    share = calibrate.add_mutually_exclusive_group()
+    share.add_argument("--mql-share", type=float, metavar="PCT",
+                       help="threshold keeping this percentage of leads (default: the current grid's share)")
+    share.add_argument("--capacity", type=float, metavar="LEADS",
+                       help="threshold for a sales capacity of this many leads a month")
+    calibrate.add_argument("--dry-run", action="store_true", help="print the proposal, write no grid")
+    calibrate.set_defaults(handler=_cmd_calibrate)
+
+    report = add("report", "write one self-contained HTML page of charts from the serving file")
+    report.add_argument("--out", default="data/reports", help="output directory (default data/reports)")
+    report.set_defaults(handler=_cmd_report)
     return parser
 
 

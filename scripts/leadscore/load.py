@@ -36,6 +36,7 @@ from leadscore.contract import (
     Entity,
     entity_for_file,
 )
+from leadscore.erasure import refuse_erased
 from leadscore.errors import LeadscoreError
 
 Progress = Callable[[str], None]
@@ -615,6 +616,7 @@ def _land_entity(
     counts = EntityCounts(files=len(files))
     with _transaction(con, entity.name):
         _build_candidates(con, files)
+        refuse_erased(con, entity.name, CANDIDATES)  # `leadscore forget`: an erased person stays out
         counts.rejected = _record_rejects(con, entity, loaded_at)
         if entity.name in UPSERTED:
             counts.loaded, counts.updated = _upsert(con, entity, loaded_at)

@@ -26,10 +26,10 @@ recycles as (
 events_in_scope as (
     select
         events.*,
-        (
-            {{ leadscore.epoch_seconds(leadscore.as_of_timestamp()) }}
-            - {{ leadscore.epoch_seconds('events.occurred_at') }}
-        ) / 86400.0 as age_days
+        {{ leadscore.age_days(
+            leadscore.epoch_seconds(leadscore.as_of_timestamp()),
+            leadscore.epoch_seconds('events.occurred_at')
+        ) }} as age_days
     from events
     left join bot_clicks
         on events.event_id = bot_clicks.event_id

@@ -4,6 +4,7 @@
     taken back unless the contact has an event of an engagement_cap_unlock_rules rule). -#}
 {%- set engagement_cap = leadscore.number_var('engagement_cap', allow_null=true) -%}
 {%- set unlock_rules = var('engagement_cap_unlock_rules', []) -%}
+{%- set engagement_after_penalty = 'engagement_before_cap.rule_points + coalesce(inactivity.points, 0)' -%}
 
 with
 
@@ -47,7 +48,7 @@ inactivity as (
         contact_activity.last_scored_at
     from contact_activity
     cross join settings
-    where contact_activity.last_event_age_days > settings.inactivity_days
+    where {{ leadscore.is_inactive('contact_activity.last_event_age_days', 'settings.inactivity_days') }}
 ),
 
 engagement_before_cap as (
@@ -63,19 +64,14 @@ cap as (
         engagement_before_cap.contact_id,
         'engagement_cap' as rule_id,
         'Engagement capped at {{ engagement_cap }}' as description,
-        {{ engagement_cap if engagement_cap is not none else 'null' }}
-        - (engagement_before_cap.rule_points + coalesce(inactivity.points, 0)) as points,
+        {{ leadscore.engagement_cap_points(engagement_after_penalty, 'contact_activity.has_unlock_event') }} as points,
         contact_activity.last_scored_at
     from engagement_before_cap
     inner join contact_activity
         on engagement_before_cap.contact_id = contact_activity.contact_id
     left join inactivity
         on engagement_before_cap.contact_id = inactivity.contact_id
-    where
-        {{ leadscore.sql_boolean(engagement_cap is not none) }}
-        and contact_activity.has_unlock_event = 0
-        and engagement_before_cap.rule_points + coalesce(inactivity.points, 0)
-        > {{ engagement_cap if engagement_cap is not none else 'null' }}
+    where {{ leadscore.engagement_cap_points(engagement_after_penalty, 'contact_activity.has_unlock_event') }} is not null
 ),
 
 unioned as (

@@ -3,7 +3,7 @@
 {%- set hashed_columns = [
     'email', 'first_name', 'last_name', 'company', 'job_title', 'account_id', 'lead_owner', 'lead_status',
     'lead_score', 'fit_score', 'engagement_score', 'lead_grade', 'lead_tier', 'is_mql', 'buying_behavior',
-    'score_reasons', 'is_sync_allowed',
+    'score_reasons', 'mql_at', 'is_sync_allowed',
 ] -%}
 
 with
@@ -14,6 +14,18 @@ lead_scores as (
 
 contacts as (
     select * from {{ ref('int_contacts_enriched') }}
+),
+
+mql_events as (
+    select * from {{ ref('mql_events') }}
+),
+
+current_crossings as (
+    select
+        contact_id,
+        crossed_at
+    from mql_events
+    where is_current
 ),
 
 mapped as (
@@ -35,11 +47,14 @@ mapped as (
         lead_scores.is_mql,
         lead_scores.buying_behavior,
         lead_scores.score_reasons,
+        case when lead_scores.is_mql then current_crossings.crossed_at end as mql_at,
         coalesce(contacts.has_marketing_consent, false)
         and not coalesce(contacts.is_do_not_contact, false) as is_sync_allowed
     from lead_scores
     inner join contacts
         on lead_scores.contact_id = contacts.contact_id
+    left join current_crossings
+        on lead_scores.contact_id = current_crossings.contact_id
 ),
 
 hashed as (

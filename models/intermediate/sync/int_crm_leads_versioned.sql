@@ -1,8 +1,9 @@
-{#- The state behind crm_lead_sync.updated_at, kept across builds: one row per contact with the hash
-    of its content and when that hash last changed. An incremental build emits only new contacts and
-    contacts whose hash changed (stamped with the build's start), and merges them on contact_id; an
-    unchanged contact keeps its row, so its updated_at does not move. --full-refresh restarts it. -#}
-{{ config(materialized='incremental', unique_key='contact_id', incremental_strategy='merge') }}
+{#- The state behind crm_lead_sync.updated_at, kept across builds: one row per version of a
+    contact's content (its hash) and when that version appeared. An incremental build appends only
+    new contacts and contacts whose hash changed (stamped with the build's start); an unchanged
+    contact gets no row, so its latest updated_at does not move. Append, not merge: it is the one
+    incremental strategy DuckDB and Spark (without Delta) share. --full-refresh restarts it. -#}
+{{ config(materialized='incremental', incremental_strategy='append') }}
 
 with
 
@@ -11,13 +12,27 @@ hashed as (
 ),
 
 {% if is_incremental() %}
+versions_ranked as (
+    select
+        contact_id,
+        row_hash,
+        row_number() over (partition by contact_id order by updated_at desc) as version_rank
+    from {{ this }}
+),
+
 previous as (
-    select * from {{ this }}
+    select
+        contact_id,
+        row_hash
+    from versions_ranked
+    where version_rank = 1
 ),
 {% endif %}
 
 changed as (
     select
+        {{ dbt.concat(['hashed.contact_id', "'|'", "'" ~ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") ~ "'"]) }}
+            as version_id,
         hashed.contact_id,
         hashed.row_hash,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }}) as updated_at

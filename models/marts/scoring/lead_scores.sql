@@ -172,18 +172,10 @@ qualified as (
         clamped.*,
         grades.fit_grade,
         grades.engagement_grade,
-        case
-            when coalesce(clamped.is_do_not_contact, false) then 'do_not_contact'
-            when clamped.has_marketing_consent = false then 'consent_refused'
-            when clamped.lead_status in ({{ leadscore.sql_string_list(var('disqualified_statuses'), 'disqualified_statuses') }})
-                then 'disqualified'
-            when
-                clamped.lead_status in ({{ leadscore.sql_string_list(var('customer_statuses'), 'customer_statuses') }})
-                or clamped.account_type = 'customer'
-                then 'customer'
-            when {{ leadscore.sql_boolean(leadscore.bool_var('mql_requires_engagement')) }} and clamped.engagement_score <= 0
-                then 'no_engagement'
-        end as ineligible_reason,
+        {{ leadscore.mql_ineligible_reason(
+            'clamped.is_do_not_contact', 'clamped.has_marketing_consent', 'clamped.lead_status',
+            'clamped.account_type', 'clamped.engagement_score'
+        ) }} as ineligible_reason,
         {{ leadscore.join_ranked('reasons.reason', reasons_count, "', '") }} as score_reasons
     from clamped
     left join grades

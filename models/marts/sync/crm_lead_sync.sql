@@ -1,3 +1,13 @@
+{#- CRM field names come from seeds/crm_field_mappings.csv, mapping var crm_field_mapping
+    (macro crm_field_mapping); contact_id, row_hash and updated_at keep their names. -#}
+-- depends_on: {{ ref('crm_field_mappings') }}
+{%- set mapped_columns = leadscore.crm_field_mapping(
+    ['email', 'first_name', 'last_name', 'company', 'job_title', 'account_id', 'lead_owner', 'lead_status',
+     'lead_score', 'fit_score', 'engagement_score', 'lead_grade', 'lead_tier', 'is_mql', 'mql_at',
+     'buying_behavior', 'score_reasons'],
+    ['contact_id', 'row_hash', 'updated_at']
+) %}
+
 with
 
 hashed as (
@@ -8,6 +18,14 @@ versions as (
     select * from {{ ref('int_crm_leads_versioned') }}
 ),
 
+latest_versions as (
+    select
+        contact_id,
+        max(updated_at) as updated_at
+    from versions
+    group by contact_id
+),
+
 consented as (
     select * from hashed
     where is_sync_allowed
@@ -16,27 +34,14 @@ consented as (
 final as (
     select
         consented.contact_id,
-        consented.email,
-        consented.first_name,
-        consented.last_name,
-        consented.company,
-        consented.job_title,
-        consented.account_id,
-        consented.lead_owner,
-        consented.lead_status,
-        consented.lead_score,
-        consented.fit_score,
-        consented.engagement_score,
-        consented.lead_grade,
-        consented.lead_tier,
-        consented.is_mql,
-        consented.buying_behavior,
-        consented.score_reasons,
+        {%- for source_column, crm_field in mapped_columns %}
+            consented.{{ source_column }}{{ ' as ' ~ leadscore.crm_field_alias(crm_field) if crm_field != source_column }},
+        {%- endfor %}
         consented.row_hash,
-        versions.updated_at
+        latest_versions.updated_at
     from consented
-    inner join versions
-        on consented.contact_id = versions.contact_id
+    inner join latest_versions
+        on consented.contact_id = latest_versions.contact_id
 )
 
 select * from final

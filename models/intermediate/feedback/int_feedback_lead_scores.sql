@@ -1,0 +1,323 @@
+{#- The lead score of every scoring instant (int_feedback_scoring_instants), computed as lead_scores
+    computes it at as_of: fit + engagement (rule totals, inactivity penalty, engagement cap) +
+    adjustments active at the instant, clamped; grade, tier and MQL with the lead's status at the
+    instant. mql_top_percent applies to the contacts scored at as_of (champion / challenger); the
+    backtest judges every lead by mql_threshold. At as_of with the champion grid it gives exactly
+    lead_scores (tests/assert_feedback_scores_agree_with_lead_scores.sql). -#}
+{%- set mql_threshold = leadscore.number_var('mql_threshold') -%}
+{%- set warm_threshold = leadscore.number_var('warm_threshold') -%}
+{%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
+{%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
+{%- set top_percent = leadscore.number_var('mql_top_percent', allow_null=true) -%}
+{%- set engagement_cap = leadscore.number_var('engagement_cap', allow_null=true) -%}
+{%- set unlock_rules = var('engagement_cap_unlock_rules', []) -%}
+{%- set inactivity_days = leadscore.number_var('inactivity_days', allow_null=true) -%}
+{%- set inactivity_points = leadscore.number_var('inactivity_points', allow_null=true) -%}
+
+with
+
+instants as (
+    select * from {{ ref('int_feedback_scoring_instants') }}
+),
+
+fit_applied as (
+    select * from {{ ref('int_feedback_fit_rules_applied') }}
+),
+
+rule_totals as (
+    select * from {{ ref('int_feedback_rule_totals') }}
+),
+
+events_scored as (
+    select * from {{ ref('int_feedback_events_scored') }}
+),
+
+contacts as (
+    select * from {{ ref('int_contacts_enriched') }}
+),
+
+scoring_grids as (
+    select * from {{ ref('scoring_grids') }}
+),
+
+adjustments as (
+    select * from {{ ref('stg_raw__score_adjustments') }}
+),
+
+status_changes as (
+    select * from {{ ref('stg_raw__lead_status_changes') }}
+),
+
+grade_bands as (
+    select * from {{ ref('grade_bands') }}
+),
+
+settings as (
+    select
+        lower(trim(grid)) as grid,
+        {{ inactivity_days if inactivity_days is not none else 'inactivity_days' }} as inactivity_days,
+        {{ inactivity_points if inactivity_points is not none else 'inactivity_points' }} as inactivity_points
+    from scoring_grids
+),
+
+fit_sums as (
+    select
+        contact_id,
+        grid_role,
+        sum(points) as fit_score
+    from fit_applied
+    group by contact_id, grid_role
+),
+
+rule_sums as (
+    select
+        scoring_id,
+        sum(points) as rule_points
+    from rule_totals
+    group by scoring_id
+),
+
+activity as (
+    select
+        scoring_id,
+        min(age_days) as last_event_age_days,
+        max(
+            case
+                when rule_id in ({{ leadscore.sql_string_list(unlock_rules, 'engagement_cap_unlock_rules') }})
+                    then 1
+                else 0
+            end
+        ) as has_unlock_event
+    from events_scored
+    group by scoring_id
+),
+
+{# an event exactly inactivity_days old is still within the window: no penalty #}
+inactivity as (
+    select
+        activity.scoring_id,
+        settings.inactivity_points as points
+    from activity
+    inner join instants
+        on activity.scoring_id = instants.scoring_id
+    inner join settings
+        on instants.grid = settings.grid
+    where activity.last_event_age_days > settings.inactivity_days
+),
+
+cap as (
+    select
+        rule_sums.scoring_id,
+        {{ engagement_cap if engagement_cap is not none else 'null' }}
+        - (rule_sums.rule_points + coalesce(inactivity.points, 0)) as points
+    from rule_sums
+    inner join activity
+        on rule_sums.scoring_id = activity.scoring_id
+    left join inactivity
+        on rule_sums.scoring_id = inactivity.scoring_id
+    where
+        {{ leadscore.sql_boolean(engagement_cap is not none) }}
+        and activity.has_unlock_event = 0
+        and rule_sums.rule_points + coalesce(inactivity.points, 0)
+        > {{ engagement_cap if engagement_cap is not none else 'null' }}
+),
+
+adjustments_active as (
+    select
+        instants.scoring_id,
+        sum(adjustments.points) as adjustment_points
+    from instants
+    inner join adjustments
+        on
+            instants.contact_id = adjustments.contact_id
+            and instants.scored_at >= adjustments.created_at
+            and (adjustments.expires_at is null or instants.scored_at < adjustments.expires_at)
+    group by instants.scoring_id
+),
+
+statuses_ranked as (
+    select
+        instants.scoring_id,
+        status_changes.status,
+        row_number() over (
+            partition by instants.scoring_id
+            order by status_changes.changed_at desc, status_changes.status asc
+        ) as recency_rank
+    from instants
+    inner join status_changes
+        on
+            instants.contact_id = status_changes.contact_id
+            and instants.scored_at >= status_changes.changed_at
+),
+
+scored as (
+    select
+        instants.scoring_id,
+        instants.contact_id,
+        instants.purpose,
+        instants.grid_role,
+        instants.grid,
+        instants.scored_at,
+        contacts.is_do_not_contact,
+        contacts.has_marketing_consent,
+        contacts.account_type,
+        statuses_ranked.status as lead_status,
+        coalesce(fit_sums.fit_score, 0) as fit_score,
+        coalesce(rule_sums.rule_points, 0) + coalesce(inactivity.points, 0) + coalesce(cap.points, 0)
+            as engagement_score,
+        coalesce(adjustments_active.adjustment_points, 0) as adjustment_points
+    from instants
+    inner join contacts
+        on instants.contact_id = contacts.contact_id
+    left join fit_sums
+        on
+            instants.contact_id = fit_sums.contact_id
+            and instants.grid_role = fit_sums.grid_role
+    left join rule_sums
+        on instants.scoring_id = rule_sums.scoring_id
+    left join inactivity
+        on instants.scoring_id = inactivity.scoring_id
+    left join cap
+        on instants.scoring_id = cap.scoring_id
+    left join adjustments_active
+        on instants.scoring_id = adjustments_active.scoring_id
+    left join statuses_ranked
+        on
+            instants.scoring_id = statuses_ranked.scoring_id
+            and statuses_ranked.recency_rank = 1
+),
+
+totalled as (
+    select
+        *,
+        fit_score + engagement_score + adjustment_points as lead_score_unclamped,
+        {{ leadscore.clamp('fit_score + engagement_score + adjustment_points', score_min, score_max) }} as lead_score,
+        case
+            when coalesce(is_do_not_contact, false) then 'do_not_contact'
+            when has_marketing_consent = false then 'consent_refused'
+            when lead_status in ({{ leadscore.sql_string_list(var('disqualified_statuses'), 'disqualified_statuses') }})
+                then 'disqualified'
+            when
+                lead_status in ({{ leadscore.sql_string_list(var('customer_statuses'), 'customer_statuses') }})
+                or account_type = 'customer'
+                then 'customer'
+            when {{ leadscore.sql_boolean(leadscore.bool_var('mql_requires_engagement')) }} and engagement_score <= 0
+                then 'no_engagement'
+        end as ineligible_reason
+    from scored
+),
+
+dimension_scores as (
+    select
+        scoring_id,
+        'fit' as dimension,
+        fit_score as score
+    from totalled
+    union all
+    select
+        scoring_id,
+        'engagement' as dimension,
+        engagement_score as score
+    from totalled
+),
+
+bands_reached as (
+    select
+        dimension_scores.scoring_id,
+        dimension_scores.dimension,
+        grade_bands.band,
+        row_number() over (
+            partition by dimension_scores.scoring_id, dimension_scores.dimension
+            order by coalesce(grade_bands.min_score, -1e300) desc
+        ) as band_rank
+    from dimension_scores
+    inner join grade_bands
+        on
+            dimension_scores.dimension = grade_bands.dimension
+            and (grade_bands.min_score is null or dimension_scores.score >= grade_bands.min_score)
+),
+
+grades as (
+    select
+        scoring_id,
+        max(case when dimension = 'fit' then band end) as fit_grade,
+        max(case when dimension = 'engagement' then band end) as engagement_grade
+    from bands_reached
+    where band_rank = 1
+    group by scoring_id
+),
+
+{# with mql_top_percent: at as_of, the score of the last eligible contact inside that top share, per grid #}
+eligible_ranked as (
+    select
+        grid_role,
+        lead_score,
+        row_number() over (partition by grid_role order by lead_score desc) as score_rank,
+        count(*) over (partition by grid_role) as eligible_contacts
+    from totalled
+    where purpose = 'current' and ineligible_reason is null
+),
+
+top_percent_thresholds as (
+    select
+        grid_role,
+        min(
+            case
+                when
+                    {{ leadscore.sql_boolean(top_percent is not none) }}
+                    and score_rank <= ceil(eligible_contacts * {{ top_percent or 100 }} / 100.0)
+                    then lead_score
+            end
+        ) as top_percent_threshold
+    from eligible_ranked
+    group by grid_role
+),
+
+thresholded as (
+    select
+        totalled.*,
+        grades.fit_grade,
+        grades.engagement_grade,
+        case
+            when totalled.purpose = 'current'
+                then coalesce(top_percent_thresholds.top_percent_threshold, cast({{ mql_threshold }} as double))
+            else cast({{ mql_threshold }} as double)
+        end as mql_threshold_applied
+    from totalled
+    left join grades
+        on totalled.scoring_id = grades.scoring_id
+    left join top_percent_thresholds
+        on
+            totalled.grid_role = top_percent_thresholds.grid_role
+            and totalled.purpose = 'current'
+),
+
+final as (
+    select
+        scoring_id,
+        contact_id,
+        purpose,
+        grid_role,
+        grid,
+        scored_at,
+        lead_status,
+        fit_score,
+        engagement_score,
+        adjustment_points,
+        lead_score_unclamped,
+        lead_score,
+        fit_grade,
+        engagement_grade,
+        {{ dbt.concat(['fit_grade', 'engagement_grade']) }} as grade,
+        case
+            when lead_score >= mql_threshold_applied then 'hot'
+            when lead_score >= {{ warm_threshold }} then 'warm'
+            else 'cold'
+        end as tier,
+        lead_score >= mql_threshold_applied and ineligible_reason is null as is_mql,
+        case when lead_score >= mql_threshold_applied then ineligible_reason end as mql_blocked_reason,
+        mql_threshold_applied
+    from thresholded
+)
+
+select * from final

@@ -1,0 +1,316 @@
+{#- Every upward crossing of mql_threshold, to the second: the instant T where a build as of T
+    scores the contact at or over the threshold and a build as of T - 1 s under it.
+
+    From int_lead_scores_at_instants, in time order per contact:
+    - a pair of instants one second apart going from under to at-or-over is a crossing at the
+      later one (an event, an adjustment, a recycle that dropped negative points...): `jump`;
+    - a longer gap going from under to at-or-over rose continuously (a negative rule decaying):
+      the gap is narrowed by a search that scores `branching` - 1 evenly spaced seconds inside it
+      and keeps the sub-gap where the score first reaches the threshold, `search_steps` times
+      (32^7 s is over a thousand years), down to one second: `search`;
+    - a contact already at or over the threshold at its first instant (its fit alone) has no
+      crossing: `initial`, at no instant.
+    A gap that starts and ends under the threshold is not searched: with per-rule half-lives or
+    caps the score could rise over and fall back inside it without any event (see README). -#}
+{%- set mql_threshold = leadscore.number_var('mql_threshold') -%}
+{%- set branching = 32 -%}
+{%- set search_steps = 7 -%}
+
+with
+
+instant_scores as (
+    select * from {{ ref('int_lead_scores_at_instants') }}
+),
+
+events_matched as (
+    select * from {{ ref('int_engagement_events_matched') }}
+),
+
+fit_rules_applied as (
+    select * from {{ ref('int_fit_rules_applied') }}
+),
+
+status_changes as (
+    select * from {{ ref('stg_raw__lead_status_changes') }}
+),
+
+score_adjustments as (
+    select * from {{ ref('stg_raw__score_adjustments') }}
+),
+
+settings as (
+    select * from {{ ref('stg_grid__settings') }}
+),
+
+sequenced as (
+    select
+        contact_id,
+        evaluated_epoch,
+        lead_score,
+        engagement_score,
+        lag(evaluated_epoch) over (partition by contact_id order by evaluated_epoch) as previous_epoch,
+        lag(lead_score) over (partition by contact_id order by evaluated_epoch) as previous_score,
+        row_number() over (partition by contact_id order by evaluated_epoch) as instant_number
+    from instant_scores
+),
+
+initial_crossings as (
+    select
+        contact_id,
+        cast(null as double) as crossed_epoch,
+        cast(null as double) as score_before,
+        lead_score as score_at,
+        engagement_score as engagement_at,
+        'initial' as located_by
+    from sequenced
+    where instant_number = 1 and lead_score >= {{ mql_threshold }}
+),
+
+upward as (
+    select *
+    from sequenced
+    where previous_score < {{ mql_threshold }} and lead_score >= {{ mql_threshold }}
+),
+
+jump_crossings as (
+    select
+        contact_id,
+        evaluated_epoch as crossed_epoch,
+        previous_score as score_before,
+        lead_score as score_at,
+        engagement_score as engagement_at,
+        'jump' as located_by
+    from upward
+    where evaluated_epoch - previous_epoch = 1
+),
+
+{# what the searches score: only the contacts with a gap to search #}
+searched_contacts as (
+    select distinct contact_id
+    from upward
+    where evaluated_epoch - previous_epoch > 1
+),
+
+fit_scores as (
+    select
+        fit_rules_applied.contact_id,
+        sum(fit_rules_applied.points) as fit_score
+    from fit_rules_applied
+    inner join searched_contacts
+        on fit_rules_applied.contact_id = searched_contacts.contact_id
+    group by fit_rules_applied.contact_id
+),
+
+event_matches as (
+    select events_matched.*
+    from events_matched
+    inner join searched_contacts
+        on events_matched.contact_id = searched_contacts.contact_id
+),
+
+recycles as (
+    select
+        status_changes.contact_id,
+        {{ leadscore.epoch_seconds('status_changes.changed_at') }} as recycled_epoch
+    from status_changes
+    inner join searched_contacts
+        on status_changes.contact_id = searched_contacts.contact_id
+    where
+        status_changes.status = lower('{{ var("recycle_status") }}')
+        and status_changes.changed_at <= {{ leadscore.as_of_timestamp() }}
+),
+
+adjustments as (
+    select
+        score_adjustments.contact_id,
+        score_adjustments.points,
+        {{ leadscore.epoch_seconds('score_adjustments.created_at') }} as created_epoch,
+        {{ leadscore.epoch_seconds('score_adjustments.expires_at') }} as expires_epoch
+    from score_adjustments
+    inner join searched_contacts
+        on score_adjustments.contact_id = searched_contacts.contact_id
+    where score_adjustments.created_at <= {{ leadscore.as_of_timestamp() }}
+),
+
+binary_digits as (
+    select 0 as digit
+    union all
+    select 1 as digit
+),
+
+{# 1 .. branching - 1 (branching = 32: five binary digits) #}
+step_indexes as (
+    select digit_1.digit + 2 * digit_2.digit + 4 * digit_3.digit + 8 * digit_4.digit + 16 * digit_5.digit as step_index
+    from binary_digits as digit_1
+    cross join binary_digits as digit_2
+    cross join binary_digits as digit_3
+    cross join binary_digits as digit_4
+    cross join binary_digits as digit_5
+    where digit_1.digit + digit_2.digit + digit_3.digit + digit_4.digit + digit_5.digit > 0
+),
+
+spans_0 as (
+    select
+        {{ dbt.concat([
+            'contact_id', "'|'",
+            'cast(cast(previous_epoch as ' ~ dbt.type_bigint() ~ ') as ' ~ dbt.type_string() ~ ')'
+        ]) }} as span_id,
+        contact_id,
+        previous_epoch as low_epoch,
+        previous_score as low_score,
+        cast(null as double) as low_engagement,
+        evaluated_epoch as high_epoch,
+        lead_score as high_score,
+        engagement_score as high_engagement
+    from upward
+    where evaluated_epoch - previous_epoch > 1
+),
+
+{% for step in range(search_steps) %}
+
+    probe_points_{{ step }} as (
+        select
+            spans_{{ step }}.span_id,
+            spans_{{ step }}.contact_id,
+            spans_{{ step }}.low_epoch,
+            spans_{{ step }}.high_epoch,
+            spans_{{ step }}.low_epoch
+            + ceil((spans_{{ step }}.high_epoch - spans_{{ step }}.low_epoch) * step_indexes.step_index / {{ branching }}.0) as probe_epoch
+        from spans_{{ step }}
+        cross join step_indexes
+    ),
+
+    probes_{{ step }} as (
+        select distinct
+            {{ dbt.concat([
+                'span_id', "'|'",
+                'cast(cast(probe_epoch as ' ~ dbt.type_bigint() ~ ') as ' ~ dbt.type_string() ~ ')'
+            ]) }} as instant_key,
+            span_id,
+            contact_id,
+            probe_epoch as evaluated_epoch
+        from probe_points_{{ step }}
+        where probe_epoch > low_epoch and probe_epoch < high_epoch
+    ),
+
+    {{ leadscore.lead_score_at_instants(
+        'probe_scores_' ~ step, 'probes_' ~ step, 'event_matches', 'recycles', 'adjustments', 'fit_scores', 'settings'
+    ) }},
+
+    span_points_{{ step }} as (
+        select
+            span_id,
+            contact_id,
+            low_epoch as evaluated_epoch,
+            low_score as lead_score,
+            low_engagement as engagement_score
+        from spans_{{ step }}
+        union all
+        select
+            span_id,
+            contact_id,
+            high_epoch as evaluated_epoch,
+            high_score as lead_score,
+            high_engagement as engagement_score
+        from spans_{{ step }}
+        union all
+        select
+            probes_{{ step }}.span_id,
+            probes_{{ step }}.contact_id,
+            probes_{{ step }}.evaluated_epoch,
+            probe_scores_{{ step }}.lead_score,
+            probe_scores_{{ step }}.engagement_score
+        from probes_{{ step }}
+        inner join probe_scores_{{ step }}
+            on probes_{{ step }}.instant_key = probe_scores_{{ step }}.instant_key
+    ),
+
+    {# the first second probed at or over the threshold, and the last one probed before it #}
+    first_over_{{ step }} as (
+        select
+            span_id,
+            min(evaluated_epoch) as high_epoch
+        from span_points_{{ step }}
+        where lead_score >= {{ mql_threshold }}
+        group by span_id
+    ),
+
+    last_under_{{ step }} as (
+        select
+            span_points_{{ step }}.span_id,
+            max(span_points_{{ step }}.evaluated_epoch) as low_epoch
+        from span_points_{{ step }}
+        inner join first_over_{{ step }}
+            on span_points_{{ step }}.span_id = first_over_{{ step }}.span_id
+        where span_points_{{ step }}.evaluated_epoch < first_over_{{ step }}.high_epoch
+        group by span_points_{{ step }}.span_id
+    ),
+
+    spans_{{ step + 1 }} as (
+        select
+            high_points.span_id,
+            high_points.contact_id,
+            low_points.evaluated_epoch as low_epoch,
+            low_points.lead_score as low_score,
+            low_points.engagement_score as low_engagement,
+            high_points.evaluated_epoch as high_epoch,
+            high_points.lead_score as high_score,
+            high_points.engagement_score as high_engagement
+        from first_over_{{ step }}
+        inner join span_points_{{ step }} as high_points
+            on
+                first_over_{{ step }}.span_id = high_points.span_id
+                and first_over_{{ step }}.high_epoch = high_points.evaluated_epoch
+        inner join last_under_{{ step }}
+            on first_over_{{ step }}.span_id = last_under_{{ step }}.span_id
+        inner join span_points_{{ step }} as low_points
+            on
+                last_under_{{ step }}.span_id = low_points.span_id
+                and last_under_{{ step }}.low_epoch = low_points.evaluated_epoch
+    ),
+{% endfor %}
+
+searched_crossings as (
+    select
+        contact_id,
+        high_epoch as crossed_epoch,
+        low_score as score_before,
+        high_score as score_at,
+        high_engagement as engagement_at,
+        'search' as located_by,
+        high_epoch - low_epoch as search_resolution_seconds
+    from spans_{{ search_steps }}
+),
+
+unioned as (
+    select
+        *,
+        cast(0 as double) as search_resolution_seconds
+    from initial_crossings
+    union all
+    select
+        *,
+        cast(1 as double) as search_resolution_seconds
+    from jump_crossings
+    union all
+    select * from searched_crossings
+),
+
+final as (
+    select
+        {{ dbt.concat([
+            'contact_id', "'|'",
+            "coalesce(cast(cast(crossed_epoch as " ~ dbt.type_bigint() ~ ") as " ~ dbt.type_string() ~ "), 'initial')"
+        ]) }} as crossing_id,
+        contact_id,
+        crossed_epoch,
+        {{ leadscore.timestamp_from_epoch('crossed_epoch') }} as crossed_at,
+        score_before,
+        score_at,
+        engagement_at,
+        located_by,
+        search_resolution_seconds
+    from unioned
+)
+
+select * from final

@@ -1,0 +1,78 @@
+{#- Every backtest lead scored as of its decision instant (int_backtest_decision_instants), with the
+    champion grid and, when var challenger_grid is set, the challenger: what it scored then, whether
+    an opportunity followed, its sample in the time-based hold-out (the last backtest_holdout_pct
+    percent by decision instant are `test`) and its score decile (1 = best). -#}
+{%- set holdout_pct = leadscore.number_var('backtest_holdout_pct') -%}
+{%- if not (0 < holdout_pct < 100) -%}
+    {{ exceptions.raise_compiler_error("var backtest_holdout_pct must be a number in (0, 100), got: " ~ holdout_pct) }}
+{%- endif -%}
+
+with
+
+decision_instants as (
+    select * from {{ ref('int_backtest_decision_instants') }}
+),
+
+feedback_scores as (
+    select * from {{ ref('int_feedback_lead_scores') }}
+),
+
+backtest_scores as (
+    select
+        feedback_scores.contact_id,
+        feedback_scores.grid_role,
+        feedback_scores.grid,
+        decision_instants.decision_at,
+        decision_instants.decision_basis,
+        decision_instants.is_converted,
+        decision_instants.first_opportunity_at,
+        feedback_scores.fit_score,
+        feedback_scores.engagement_score,
+        feedback_scores.adjustment_points,
+        feedback_scores.lead_score,
+        feedback_scores.grade,
+        feedback_scores.tier,
+        feedback_scores.is_mql as is_predicted_mql,
+        feedback_scores.lead_status as lead_status_then
+    from feedback_scores
+    inner join decision_instants
+        on feedback_scores.contact_id = decision_instants.contact_id
+    where feedback_scores.purpose = 'backtest'
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (partition by grid_role order by decision_at asc, contact_id asc) as time_rank,
+        count(*) over (partition by grid_role) as backtest_leads,
+        ntile(10) over (partition by grid_role order by lead_score desc, contact_id asc) as score_decile
+    from backtest_scores
+),
+
+final as (
+    select
+        {{ dbt.concat(['contact_id', "'|'", 'grid_role']) }} as backtest_score_id,
+        contact_id,
+        grid_role,
+        grid,
+        decision_at,
+        decision_basis,
+        is_converted,
+        first_opportunity_at,
+        case
+            when time_rank <= ceil(backtest_leads * (100 - {{ holdout_pct }}) / 100.0) then 'learn'
+            else 'test'
+        end as sample,
+        fit_score,
+        engagement_score,
+        adjustment_points,
+        lead_score,
+        grade,
+        tier,
+        is_predicted_mql,
+        lead_status_then,
+        score_decile
+    from ranked
+)
+
+select * from final

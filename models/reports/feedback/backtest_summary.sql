@@ -1,0 +1,83 @@
+{#- How well each grid's scores at the decision instants predicted the opportunities that followed,
+    on all backtest leads and on each side of the time-based hold-out: AUC (the chance that a
+    converted lead outscored one that did not, ties counting half), and precision and recall of the
+    leads that were MQLs at mql_threshold. -#}
+with
+
+backtest_scores as (
+    select * from {{ ref('backtest_lead_scores') }}
+),
+
+samples as (
+    select
+        grid_role,
+        grid,
+        'all' as sample,
+        decision_at,
+        is_converted,
+        is_predicted_mql,
+        lead_score
+    from backtest_scores
+    union all
+    select
+        grid_role,
+        grid,
+        sample,
+        decision_at,
+        is_converted,
+        is_predicted_mql,
+        lead_score
+    from backtest_scores
+),
+
+{# tied scores share the average of their ranks #}
+ranked as (
+    select
+        *,
+        rank() over (partition by grid_role, sample order by lead_score asc)
+        + (count(*) over (partition by grid_role, sample, lead_score) - 1) / 2.0 as score_rank
+    from samples
+),
+
+counted as (
+    select
+        grid_role,
+        grid,
+        sample,
+        count(*) as leads,
+        sum(case when is_converted then 1 else 0 end) as converted_leads,
+        sum(case when is_converted then score_rank else 0 end) as converted_rank_sum,
+        sum(case when is_predicted_mql then 1 else 0 end) as predicted_mqls,
+        sum(case when is_predicted_mql and is_converted then 1 else 0 end) as true_positives,
+        min(decision_at) as decided_from,
+        max(decision_at) as decided_to
+    from ranked
+    group by grid_role, grid, sample
+),
+
+final as (
+    select
+        {{ dbt.concat(['grid_role', "'|'", 'sample']) }} as summary_id,
+        grid_role,
+        grid,
+        sample,
+        leads,
+        converted_leads,
+        cast(converted_leads as double) / leads as conversion_rate,
+        case
+            when converted_leads > 0 and converted_leads < leads
+                then
+                    (converted_rank_sum - converted_leads * (converted_leads + 1) / 2.0)
+                    / (cast(converted_leads as double) * (leads - converted_leads))
+        end as auc,
+        cast({{ leadscore.number_var('mql_threshold') }} as double) as mql_threshold,
+        predicted_mqls,
+        true_positives,
+        case when predicted_mqls > 0 then cast(true_positives as double) / predicted_mqls end as mql_precision,
+        case when converted_leads > 0 then cast(true_positives as double) / converted_leads end as mql_recall,
+        decided_from,
+        decided_to
+    from counted
+)
+
+select * from final

@@ -1,0 +1,74 @@
+"""The Spark target: raw tables handed over from the DuckDB warehouse as Parquet, the same dbt
+project built on Spark (dbt-spark, `method: session`), and public tables handed back as Parquet."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from leadscore.contract import ENTITIES, RAW_SCHEMA, REJECTS_TABLE
+from leadscore.errors import LeadscoreError
+
+SPARK_TARGET = "spark"
+
+
+def spark_home_for(db_path: Path) -> Path:
+    """Where the local Spark target keeps its warehouse, metastore and hand-over files."""
+    configured = os.environ.get("LEADSCORE_SPARK_WAREHOUSE")
+    return Path(configured).resolve() if configured else db_path.parent / "spark-warehouse"
+
+
+@contextmanager
+def spark_environment(db_path: Path) -> Iterator[Path]:
+    """profiles.yml reads LEADSCORE_SPARK_WAREHOUSE; point it beside this warehouse."""
+    home = spark_home_for(db_path)
+    home.mkdir(parents=True, exist_ok=True)
+    previous = os.environ.get("LEADSCORE_SPARK_WAREHOUSE")
+    os.environ["LEADSCORE_SPARK_WAREHOUSE"] = str(home)
+    try:
+        yield home
+    finally:
+        if previous is None:
+            os.environ.pop("LEADSCORE_SPARK_WAREHOUSE", None)
+        else:
+            os.environ["LEADSCORE_SPARK_WAREHOUSE"] = previous
+
+
+def export_raw_tables(db_path: Path, destination: Path) -> list[str]:
+    """Every raw table as Parquet under destination/<table>/, timestamps written as UTC instants
+    (Spark reads those as TIMESTAMP; naive ones would come back as TIMESTAMP_NTZ)."""
+    if not db_path.exists():
+        raise LeadscoreError(f"{db_path}: no warehouse here yet: run `leadscore load` first")
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        tables = [*ENTITIES, REJECTS_TABLE]
+        for table in tables:
+            columns = con.execute(
+                "select column_name, data_type from information_schema.columns"
+                " where table_schema = ? and table_name = ? order by ordinal_position",
+                [RAW_SCHEMA, table],
+            ).fetchall()
+            if not columns:
+                raise LeadscoreError(f"{db_path}: table {RAW_SCHEMA}.{table} is missing: run `leadscore load` first")
+            select_list = ", ".join(
+                f'cast("{name}" as timestamptz) as "{name}"' if kind == "TIMESTAMP" else f'"{name}"'
+                for name, kind in columns
+            )
+            target = destination / table
+            target.mkdir()
+            con.execute(
+                f"copy (select {select_list} from {RAW_SCHEMA}.{table}) "
+                f"to '{target / 'part-0.parquet'}' (format parquet)"
+            )
+    finally:
+        con.close()
+    return tables
