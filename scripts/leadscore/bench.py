@@ -43,9 +43,8 @@ from leadscore.paths import PROJECT_DIR
 
 Progress = Callable[[str], None]
 
-# The data end on BASE_END; the extra day of the incremental step is the day after, so that the
-# generator writes it to a file of its own (events_2024-07.parquet).
-BASE_END = "2024-06-30"
+# The data set ends on 2024-06-30; the extra day of the incremental step is the first of a month, so
+# the generator writes its events to a file of their own (events_2024-07.parquet).
 EXTRA_DAY = "2024-07-01"
 EXTRA_EVENTS_FILE = f"events_{EXTRA_DAY[:7]}.parquet"
 AS_OF_FULL = f"{EXTRA_DAY}T00:00:00Z"
@@ -575,6 +574,8 @@ def run_bench(
     """The whole benchmark; raises LeadscoreError (after writing the reports) when the reference
     query disagrees with lead_scores."""
     say = progress or (lambda _message: None)
+    if not hasattr(os, "wait4"):
+        raise LeadscoreError("leadscore bench needs a Unix system: it reads each step's peak memory with wait4")
     if contacts < 1 or days < 1:
         raise LeadscoreError("--contacts and --days must be at least 1")
     if scaling and contacts < 4:

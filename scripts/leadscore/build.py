@@ -147,7 +147,8 @@ def command_args(full_refresh: bool, select: str | None) -> list[str]:
     if full_refresh:
         command.append("--full-refresh")
     if select:
-        command += ["--select", select]
+        # only the tests whose every parent is selected: the others would read models not built
+        command += ["--select", select, "--indirect-selection", "cautious"]
     return command
 
 

@@ -1,5 +1,6 @@
-"""The Spark target (dbt-spark, method session, local[2]) builds the whole project — seeds, models,
-data tests, unit tests — from the same raw data as DuckDB and gives the same public tables."""
+"""The Spark target (dbt-spark, method session, local[2]) builds the scoring core and the account
+scores — seeds, models, data tests, unit tests — from the same raw data as DuckDB and gives the
+same public tables."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from leadscore.generate import generate
 from leadscore.load import load_directory
 
 AS_OF = "2024-07-01T00:00:00Z"
+# The scoring core and the account scores, with every test and unit test on their path. The
+# lifecycle and feedback models (issues 5 and 6) are not yet verified on Spark.
+SPARK_SELECTION = "+lead_scores +lead_score_breakdown +account_scores"
 COMPARED = {
     "lead_scores": ["contact_id"],
     "lead_score_breakdown": ["contribution_id"],
@@ -39,7 +43,7 @@ def both_engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         from pathlib import Path
         from leadscore.build import build, export_from_spark
         db = Path({str(db_path)!r})
-        build(db, as_of={AS_OF!r}, target="spark", progress=print)
+        build(db, as_of={AS_OF!r}, target="spark", select={SPARK_SELECTION!r}, progress=print)
         export_from_spark(db, {list(COMPARED)!r}, Path({str(exported)!r}))
         """
     )
