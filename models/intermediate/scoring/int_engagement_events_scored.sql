@@ -59,16 +59,7 @@ candidate_matches as (
         coalesce(
             engagement_rules.half_life_days, {{ leadscore.number_var('decay_half_life_days') }}
         ) as half_life_days,
-        case
-            when engagement_rules.match_field = 'url' then events_in_scope.url
-            when engagement_rules.match_field = 'asset' then events_in_scope.asset
-            when engagement_rules.match_field = 'campaign' then events_in_scope.campaign
-            when engagement_rules.match_field like 'properties.%'
-                then {{ leadscore.json_text_value(
-                    'events_in_scope.properties',
-                    'substring(engagement_rules.match_field, 12)'
-                ) }}
-        end as field_value
+        {{ leadscore.event_field_value('events_in_scope', 'engagement_rules') }} as field_value
     from events_in_scope
     inner join engagement_rules
         on events_in_scope.event_type = engagement_rules.event_type
