@@ -33,12 +33,8 @@ dbt-build: setup
 	$(BIN)/leadscore load $(TEST_DIR)/demo --db $(TEST_DIR)/warehouse.duckdb
 	$(BIN)/leadscore build --db $(TEST_DIR)/warehouse.duckdb --as-of 2024-07-01T00:00:00Z
 
-# test_feedback.py runs in a process of its own: its leakage test compares two builds of one
-# warehouse, and after the other modules' tests in the same process it has seen differences that it
-# never shows alone (to be found; see the README's Tests section).
 pytest: setup chromium
-	$(BIN)/pytest --ignore=tests/python/test_feedback.py
-	$(BIN)/pytest tests/python/test_feedback.py
+	$(BIN)/pytest
 
 # The report test renders the HTML report in headless Chromium: install Debian's package when it is
 # missing and we are root; otherwise say so (that test then skips, saying why).

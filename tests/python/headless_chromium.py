@@ -4,7 +4,9 @@ the load event, collect console errors and uncaught exceptions, evaluate an expr
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -64,11 +66,14 @@ def render(url: str, expression: str, timeout: float = 90.0) -> Rendering:
     binary = find_chromium()
     if binary is None:
         raise RuntimeError(f"chromium not found: {INSTALL_HINT}")
-    with tempfile.TemporaryDirectory(prefix="leadscore-chromium-") as profile_dir:
+    # Chromium's helper processes (zygote, crashpad) outlive the browser process and keep writing
+    # to the profile for a moment: run them in their own process group, stop the whole group, and
+    # do not let a late write into the throw-away profile fail the caller.
+    with tempfile.TemporaryDirectory(prefix="leadscore-chromium-", ignore_cleanup_errors=True) as profile_dir:
         profile = Path(profile_dir)
         process = subprocess.Popen(
             [binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )
         try:
             port = _devtools_port(profile, process, timeout)
@@ -81,12 +86,27 @@ def render(url: str, expression: str, timeout: float = 90.0) -> Rendering:
             finally:
                 socket.close()
         finally:
-            process.terminate()
+            _stop_group(process)
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Terminate the browser and every helper it started, then wait until the group is gone."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            continue
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
             try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
 
 
 def _drive(socket: Any, url: str, expression: str, timeout: float) -> Rendering:

@@ -96,15 +96,31 @@ def feedback(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "calibration": calibration, "leaked": [contact for contact, _ in leaked], "control": control[0]}
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="flaky: some runs see ~150 champion backtest rows change between two builds of the same "
-    "warehouse (cause not found yet; see the README's Tests section)",
-)
+def same_backtest_row(left: tuple[Any, ...], right: tuple[Any, ...]) -> bool:
+    """Equal, scores within 1e-9: DuckDB sums doubles in parallel, in no fixed order, so two builds of
+    the same data may differ in the last bits of a decayed sum (about 1e-14) and never more."""
+    if len(left) != len(right):
+        return False
+    for one, other in zip(left, right, strict=True):
+        if isinstance(one, float) and isinstance(other, float):
+            if abs(one - other) > 1e-9:
+                return False
+        elif one != other:
+            return False
+    return True
+
+
+def test_same_backtest_row_tells_a_real_change_from_summation_order() -> None:
+    row = ("C1", 32.728742719856875, "D2")
+    assert same_backtest_row(row, ("C1", 32.72874271985688, "D2"))
+    assert not same_backtest_row(row, ("C1", 32.7287428, "D2"))
+    assert not same_backtest_row(row, ("C1", 32.728742719856875, "D1"))
+
+
 def test_backtest_ignores_what_happened_after_each_decision_instant(feedback: dict[str, Any]) -> None:
     before, after, control = feedback["before"], feedback["after"], feedback["control"]
     assert set(before) == set(after)
-    changed = sorted(contact for contact in before if before[contact] != after[contact])
+    changed = sorted(contact for contact in before if not same_backtest_row(before[contact], after[contact]))
     assert changed == [control], "only the lead with an event before its decision instant may change"
     # the control proves the rebuild did score the new rows: a demo request an hour before counts
     # (50 points decayed by an hour, and the inactivity penalty it lifts, if any)
