@@ -21,7 +21,7 @@ CONTACTS = 800
 DAYS = 60
 STEP_KEYS = [
     "generate", "load", "full_build", "load_extra_day", "incremental_build", "lead_scores", "reference",
-    "lead_scores_chain", "peak_memory",
+    "lead_scores_chain", "lead_scores_chain_incremental", "peak_memory",
 ]
 
 

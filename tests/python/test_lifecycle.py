@@ -257,7 +257,13 @@ def test_history_backfills_a_past_day_and_reruns_replace_it(
     old = {row[0]: row for row in first_day}
     new = {row[0]: row for row in rerun if row[1] == "2024-07-01"}
     assert new[contact_id][5] is True and old[contact_id][5] is False, "the re-run day has the new score"
-    assert {c: r for c, r in new.items() if c != contact_id} == {c: r for c, r in old.items() if c != contact_id}
+    # the others score the same, within 1e-9: this build brought the stored running sums forward
+    # instead of summing every event again, so the last bits of a float may differ
+    assert set(new) == set(old)
+    for other, row in new.items():
+        if other != contact_id:
+            assert row[:2] == old[other][:2] and row[5] == old[other][5], other
+            assert row[2:5] == pytest.approx(old[other][2:5], abs=1e-9), other
 
 
 # ------------------------------------------------------------------------------ export and sync

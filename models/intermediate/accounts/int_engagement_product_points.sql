@@ -1,49 +1,57 @@
 {#- Each contact's engagement rule totals split by product line, so that product scores add up
     to the product-tagged part of the engagement score. An event's product line is its rule's
     product_line, else the one seeds/product_line_mappings gives the event (a generic "page view"
-    rule is attributed by URL), else none (the untagged row, product_line null). A rule's total
+    rule is attributed by URL; int_engagement_event_matches.scored_product_line), else none (the untagged row, product_line null). A rule's total
     after decay and cap is shared among product lines in proportion to their decayed points. -#}
+{%- set exponential = leadscore.sql_boolean(
+    leadscore.choice_var('decay_method', ['exponential', 'linear', 'window', 'none']) == 'exponential'
+) %}
+
 with
+
+rule_sums as (
+    select * from {{ ref('int_engagement_rule_sums') }}
+),
 
 events_scored as (
     select * from {{ ref('int_engagement_events_scored') }}
-),
-
-event_product_lines as (
-    select * from {{ ref('int_event_product_lines') }}
 ),
 
 rule_totals as (
     select * from {{ ref('int_engagement_rule_totals') }}
 ),
 
-events_tagged as (
-    select
-        events_scored.contact_id,
-        events_scored.rule_id,
-        coalesce(
-            nullif(lower(trim(events_scored.product_line)), ''),
-            event_product_lines.product_line
-        ) as product_line,
-        events_scored.raw_points,
-        events_scored.points,
-        events_scored.occurred_at
-    from events_scored
-    left join event_product_lines
-        on events_scored.event_id = event_product_lines.event_id
-),
-
+{# exponential decay: the running sums brought forward to as_of (as in int_engagement_rule_totals);
+   another decay method: the decayed events (the branch not taken reads nothing) #}
 product_totals as (
     select
         contact_id,
         rule_id,
         product_line,
+        occurrences,
+        raw_points,
+        rule_points * decay_weight * power(
+            0.5,
+            {{ leadscore.age_days(
+                leadscore.epoch_seconds(leadscore.as_of_timestamp()),
+                leadscore.epoch_seconds('last_occurred_at')
+            ) }} / half_life_days
+        ) as decayed_points,
+        last_occurred_at
+    from rule_sums
+    where {{ exponential }}
+    union all
+    select
+        contact_id,
+        rule_id,
+        scored_product_line as product_line,
         count(*) as occurrences,
         sum(raw_points) as raw_points,
         sum(points) as decayed_points,
         max(occurred_at) as last_occurred_at
-    from events_tagged
-    group by contact_id, rule_id, product_line
+    from events_scored
+    where not {{ exponential }}
+    group by contact_id, rule_id, scored_product_line
 ),
 
 final as (

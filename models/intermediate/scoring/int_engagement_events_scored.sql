@@ -1,95 +1,43 @@
 {#- One row per event and engagement rule it matches, up to as_of, with the decay factor that
-    weighs it: the finest grain of the engagement score, so every point traces to an event.
-    Scanner clicks (var bot_filter) and, with recycle_mode reset, events before the contact's
-    latest recycle are left out. -#}
-{%- set drop_bot_clicks = leadscore.sql_boolean(leadscore.bool_var('bot_filter')) -%}
-{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode', ['reset', 'keep']) == 'reset') -%}
+    weighs it as of as_of: the finest grain of the engagement score, so every point traces to an
+    event. A view over int_engagement_event_matches: the decay depends on as_of, so it is computed
+    when read, and a build pays for it only where it reads it. -#}
+{{ config(materialized='view') }}
 
 with
 
-events as (
-    select * from {{ ref('stg_raw__events') }}
+matches as (
+    select * from {{ ref('int_engagement_event_matches') }}
 ),
 
-engagement_rules as (
-    select * from {{ ref('stg_grid__engagement_rules') }}
-),
-
-bot_clicks as (
-    select * from {{ ref('int_email_clicks_bot_flagged') }}
-),
-
-recycles as (
-    select * from {{ ref('int_contact_recycled_as_of') }}
-),
-
-events_in_scope as (
+aged as (
     select
-        events.*,
+        *,
         {{ leadscore.age_days(
             leadscore.epoch_seconds(leadscore.as_of_timestamp()),
-            leadscore.epoch_seconds('events.occurred_at')
+            leadscore.epoch_seconds('occurred_at')
         ) }} as age_days
-    from events
-    left join bot_clicks
-        on events.event_id = bot_clicks.event_id
-    left join recycles
-        on events.contact_id = recycles.contact_id
-    where
-        events.occurred_at <= {{ leadscore.as_of_timestamp() }}
-        and not ({{ drop_bot_clicks }} and coalesce(bot_clicks.is_bot_click, false))
-        {# an event at the very instant of the recycle still counts #}
-        and not ({{ reset_on_recycle }} and coalesce(events.occurred_at < recycles.recycled_at, false))
-),
-
-candidate_matches as (
-    select
-        events_in_scope.event_id,
-        events_in_scope.contact_id,
-        events_in_scope.event_type,
-        events_in_scope.occurred_at,
-        events_in_scope.age_days,
-        engagement_rules.rule_id,
-        engagement_rules.category,
-        engagement_rules.product_line,
-        engagement_rules.points as rule_points,
-        engagement_rules.match_field,
-        engagement_rules.operator,
-        engagement_rules.value as rule_value,
-        coalesce(
-            engagement_rules.half_life_days, {{ leadscore.number_var('decay_half_life_days') }}
-        ) as half_life_days,
-        {{ leadscore.event_field_value('events_in_scope', 'engagement_rules') }} as field_value
-    from events_in_scope
-    inner join engagement_rules
-        on events_in_scope.event_type = engagement_rules.event_type
-),
-
-matched as (
-    select *
-    from candidate_matches
-    where
-        match_field is null
-        or {{ leadscore.rule_matches('field_value', 'operator', 'rule_value') }}
+    from matches
 ),
 
 final as (
     select
-        {{ dbt.concat(['event_id', "'|'", 'rule_id']) }} as event_rule_id,
+        event_rule_id,
         event_id,
         contact_id,
         rule_id,
         event_type,
         category,
         product_line,
+        scored_product_line,
         occurred_at,
         age_days,
         half_life_days,
         {{ leadscore.decay_factor('age_days', 'half_life_days') }} as decay_factor,
-        rule_points as raw_points,
-        rule_points * {{ leadscore.decay_factor('age_days', 'half_life_days') }} as points,
+        raw_points,
+        raw_points * {{ leadscore.decay_factor('age_days', 'half_life_days') }} as points,
         age_days <= {{ leadscore.number_var('recent_window_days') }} as is_recent
-    from matched
+    from aged
 )
 
 select * from final

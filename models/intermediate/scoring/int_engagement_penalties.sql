@@ -8,10 +8,6 @@
 
 with
 
-events_scored as (
-    select * from {{ ref('int_engagement_events_scored') }}
-),
-
 rule_totals as (
     select * from {{ ref('int_engagement_rule_totals') }}
 ),
@@ -23,8 +19,11 @@ settings as (
 contact_activity as (
     select
         contact_id,
-        min(age_days) as last_event_age_days,
-        max(occurred_at) as last_scored_at,
+        min({{ leadscore.age_days(
+            leadscore.epoch_seconds(leadscore.as_of_timestamp()),
+            leadscore.epoch_seconds('last_occurred_at')
+        ) }}) as last_event_age_days,
+        max(last_occurred_at) as last_scored_at,
         max(
             case
                 when rule_id in ({{ leadscore.sql_string_list(unlock_rules, 'engagement_cap_unlock_rules') }})
@@ -32,7 +31,7 @@ contact_activity as (
                 else 0
             end
         ) as has_unlock_event
-    from events_scored
+    from rule_totals
     group by contact_id
 ),
 

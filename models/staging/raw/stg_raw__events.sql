@@ -19,7 +19,8 @@ renamed as (
         nullif(trim(properties), '') as properties,
 
         -- timestamps
-        occurred_at
+        occurred_at,
+        _loaded_at as loaded_at
 
     from source
 )

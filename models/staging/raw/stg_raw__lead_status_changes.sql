@@ -17,7 +17,8 @@ renamed as (
         nullif(trim(owner), '') as owner,
 
         -- timestamps
-        changed_at
+        changed_at,
+        _loaded_at as loaded_at
 
     from source
 )

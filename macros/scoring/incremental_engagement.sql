@@ -1,0 +1,131 @@
+{#- Incremental engagement scoring (README "Incremental scoring").
+
+    int_engagement_event_matches (one row per counted event and rule) and int_engagement_rule_sums
+    (one row per contact, rule and product line, with the exponential running sum) are incremental
+    on DuckDB. Every row records the build that computed it: computed_as_of (the as_of then),
+    loaded_through (the latest _loaded_at of events and status changes then) and inputs_key (a hash
+    of the engagement grid, the product-line mappings and the vars the rows depend on).
+
+    A later build reuses the stored rows when its as_of is not earlier than theirs and the key has
+    not changed; it then recomputes only the "touched" contacts: those with an event or a status
+    change loaded since loaded_through or dated after computed_as_of (up to the new as_of). (`leadscore
+    forget` deletes an erased contact's rows from every table, these two included.) Otherwise (a backfill,
+    a grid, mapping or var change, an empty table) it recomputes everything. Other adapters (Spark:
+    no delete on Parquet tables) build these models as tables, from scratch, every time. -#}
+
+{% macro engagement_materialization() -%}
+    {{ return('incremental' if target.type == 'duckdb' else 'table') }}
+{%- endmacro %}
+
+{#- is_incremental(), false where there is no relation to speak of (unit tests, parsing). -#}
+{% macro engagement_is_incremental() -%}
+    {{ return(execute and this is not none and is_incremental()) }}
+{%- endmacro %}
+
+{#- A SQL expression: the hash of everything the stored rows depend on besides the raw data. -#}
+{% macro engagement_inputs_key() -%}
+    {%- set var_names = [
+        'scoring_grid', 'bot_filter', 'bot_click_seconds', 'bot_burst_clicks', 'bot_burst_seconds',
+        'bot_click_event_type', 'bot_delivery_event_type', 'recycle_mode', 'recycle_status',
+        'decay_half_life_days'
+    ] -%}
+    {%- set var_text = [] -%}
+    {%- for name in var_names -%}
+        {%- do var_text.append(name ~ '=' ~ (var(name, '') | string)) -%}
+    {%- endfor -%}
+    {%- set rule_fields = [] -%}
+    {%- for column in ['rule_id', 'event_type', 'match_field', 'operator', 'value', 'points', 'half_life_days', 'category', 'product_line'] -%}
+        {%- do rule_fields.extend(["coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '~')", "'/'"]) -%}
+    {%- endfor -%}
+    {%- set mapping_fields = [] -%}
+    {%- for column in ['mapping_id', 'match_field', 'operator', 'value', 'product_line', 'priority'] -%}
+        {%- do mapping_fields.extend(["coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '~')", "'/'"]) -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat([
+        "'" ~ (var_text | join(';')) ~ "'",
+        "'#'",
+        "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(rule_fields), "'|'", 'rule_id') ~ " from " ~ ref('stg_grid__engagement_rules') ~ "), '')",
+        "'#'",
+        "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(mapping_fields), "'|'", 'mapping_id') ~ " from " ~ ref('product_line_mappings') ~ "), '')"
+    ])) }}
+{%- endmacro %}
+
+{#- A SQL expression: the latest load of the inputs that decide a contact's engagement rows. -#}
+{% macro engagement_loaded_through() -%}
+    (select max(loaded_at) from (
+        select max(loaded_at) as loaded_at from {{ ref('stg_raw__events') }}
+        union all
+        select max(loaded_at) as loaded_at from {{ ref('stg_raw__lead_status_changes') }}
+    ) as loads)
+{%- endmacro %}
+
+{#- What the stored rows of this incremental model allow: a dict with reuse (bool) and, when
+    reused, the computed_as_of and loaded_through literals to look for changes after. -#}
+{% macro engagement_incremental_state() -%}
+    {%- set state = {'reuse': false, 'reason': 'first build'} -%}
+    {%- if leadscore.engagement_is_incremental() -%}
+        {%- set query -%}
+            select
+                count(*) as stored_rows,
+                cast(max(computed_as_of) as {{ dbt.type_string() }}) as computed_as_of,
+                cast(max(loaded_through) as {{ dbt.type_string() }}) as loaded_through,
+                sum(case when inputs_key = ({{ leadscore.engagement_inputs_key() }}) then 0 else 1 end) as stale_rows,
+                sum(case when computed_as_of > {{ leadscore.as_of_timestamp() }} then 1 else 0 end) as later_rows
+            from {{ this }}
+        {%- endset -%}
+        {%- set row = run_query(query).rows[0] -%}
+        {%- if row[0] == 0 -%}
+            {%- do state.update({'reason': 'no stored rows'}) -%}
+        {%- elif row[3] > 0 -%}
+            {%- do state.update({'reason': 'the grid, the product-line mappings or a scoring var changed'}) -%}
+        {%- elif row[4] > 0 -%}
+            {%- do state.update({'reason': 'as_of is earlier than the stored rows'}) -%}
+        {%- else -%}
+            {%- do state.update({'reuse': true, 'reason': 'reused', 'computed_as_of': row[1], 'loaded_through': row[2]}) -%}
+        {%- endif -%}
+        {%- do log(this.identifier ~ ': ' ~ ('incremental, touched contacts only' if state.reuse else 'recomputing every contact (' ~ state.reason ~ ')'), info=true) -%}
+    {%- endif -%}
+    {{ return(state) }}
+{%- endmacro %}
+
+{#- A SQL query: the contacts whose engagement rows must be recomputed (see the header). -#}
+{% macro engagement_touched_contacts(state) -%}
+    {%- set since_as_of = "cast('" ~ state.computed_as_of ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
+    {%- set since_load = "cast('" ~ state.loaded_through ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
+    select contact_id
+    from {{ ref('stg_raw__events') }}
+    where
+        (loaded_at > {{ since_load }} or occurred_at > {{ since_as_of }})
+        and occurred_at <= {{ leadscore.as_of_timestamp() }}
+    union
+    select contact_id
+    from {{ ref('stg_raw__lead_status_changes') }}
+    where
+        (loaded_at > {{ since_load }} or changed_at > {{ since_as_of }})
+        and changed_at <= {{ leadscore.as_of_timestamp() }}
+{%- endmacro %}
+
+{#- The pre-hook of both models: make room for what the build writes. -#}
+{% macro engagement_incremental_pre_hook() -%}
+    {%- if leadscore.engagement_is_incremental() -%}
+        {%- set state = leadscore.engagement_incremental_state() -%}
+        {%- if state.reuse -%}
+            delete from {{ this }}
+            where contact_id in ({{ leadscore.engagement_touched_contacts(state) }})
+        {%- else -%}
+            delete from {{ this }}
+        {%- endif -%}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The rows a build recomputes: a where clause on contact_id (always true on a full build). -#}
+{% macro engagement_scope(contact_id_expr) -%}
+    {%- set state = leadscore.engagement_incremental_state() -%}
+    {%- if state.reuse -%}
+        {{ contact_id_expr }} in ({{ leadscore.engagement_touched_contacts(state) }})
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,106 @@
+{#- One row per event and engagement rule it matches, up to as_of, with its undecayed points and
+    product line: the finest grain of the engagement score, before decay (int_engagement_events_scored
+    adds the decay as of as_of). Scanner clicks (var bot_filter) and, with recycle_mode reset, events
+    before the contact's latest recycle are left out. Incremental on DuckDB: a build recomputes only
+    the contacts whose events or status changes are new (macros/scoring/incremental_engagement.sql). -#}
+{{ config(
+    materialized=leadscore.engagement_materialization(),
+    incremental_strategy='append',
+    pre_hook="{{ leadscore.engagement_incremental_pre_hook() }}"
+) }}
+{%- set drop_bot_clicks = leadscore.sql_boolean(leadscore.bool_var('bot_filter')) -%}
+{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode', ['reset', 'keep']) == 'reset') -%}
+
+with
+
+events as (
+    select *
+    from {{ ref('stg_raw__events') }}
+    where {{ leadscore.engagement_scope('contact_id') }}
+),
+
+event_product_lines as (
+    select * from {{ ref('int_event_product_lines') }}
+),
+
+engagement_rules as (
+    select * from {{ ref('stg_grid__engagement_rules') }}
+),
+
+bot_clicks as (
+    select * from {{ ref('int_email_clicks_bot_flagged') }}
+),
+
+recycles as (
+    select * from {{ ref('int_contact_recycled_as_of') }}
+),
+
+events_in_scope as (
+    select
+        events.*,
+        event_product_lines.product_line as event_product_line
+    from events
+    left join event_product_lines
+        on events.event_id = event_product_lines.event_id
+    left join bot_clicks
+        on events.event_id = bot_clicks.event_id
+    left join recycles
+        on events.contact_id = recycles.contact_id
+    where
+        events.occurred_at <= {{ leadscore.as_of_timestamp() }}
+        and not ({{ drop_bot_clicks }} and coalesce(bot_clicks.is_bot_click, false))
+        {# an event at the very instant of the recycle still counts #}
+        and not ({{ reset_on_recycle }} and coalesce(events.occurred_at < recycles.recycled_at, false))
+),
+
+candidate_matches as (
+    select
+        events_in_scope.event_id,
+        events_in_scope.contact_id,
+        events_in_scope.event_type,
+        events_in_scope.occurred_at,
+        events_in_scope.event_product_line,
+        engagement_rules.rule_id,
+        engagement_rules.category,
+        engagement_rules.product_line,
+        engagement_rules.points as rule_points,
+        engagement_rules.match_field,
+        engagement_rules.operator,
+        engagement_rules.value as rule_value,
+        coalesce(
+            engagement_rules.half_life_days, {{ leadscore.number_var('decay_half_life_days') }}
+        ) as half_life_days,
+        {{ leadscore.event_field_value('events_in_scope', 'engagement_rules') }} as field_value
+    from events_in_scope
+    inner join engagement_rules
+        on events_in_scope.event_type = engagement_rules.event_type
+),
+
+matched as (
+    select *
+    from candidate_matches
+    where
+        match_field is null
+        or {{ leadscore.rule_matches('field_value', 'operator', 'rule_value') }}
+),
+
+final as (
+    select
+        {{ dbt.concat(['event_id', "'|'", 'rule_id']) }} as event_rule_id,
+        event_id,
+        contact_id,
+        rule_id,
+        event_type,
+        category,
+        product_line,
+        coalesce(lower(product_line), event_product_line) as scored_product_line,
+        occurred_at,
+        half_life_days,
+        rule_points as raw_points,
+        {{ leadscore.as_of_timestamp() }} as computed_as_of,
+        {{ leadscore.engagement_loaded_through() }} as loaded_through,
+        {{ leadscore.engagement_inputs_key() }} as inputs_key
+    from matched
+)
+
+select * from final
