@@ -65,13 +65,32 @@
     {%- set state = {'reuse': false, 'reason': 'first build'} -%}
     {%- if leadscore.engagement_is_incremental() -%}
         {%- set query -%}
+            with current_inputs as (
+                select {{ leadscore.engagement_inputs_key() }} as inputs_key
+            ),
+
+            stored as (
+                select
+                    count(*) as stored_rows,
+                    max(computed_as_of) as computed_as_of,
+                    max(loaded_through) as loaded_through,
+                    min(inputs_key) as min_key,
+                    max(inputs_key) as max_key
+                from {{ this }}
+            )
+
             select
-                count(*) as stored_rows,
-                cast(max(computed_as_of) as {{ dbt.type_string() }}) as computed_as_of,
-                cast(max(loaded_through) as {{ dbt.type_string() }}) as loaded_through,
-                sum(case when inputs_key = ({{ leadscore.engagement_inputs_key() }}) then 0 else 1 end) as stale_rows,
-                sum(case when computed_as_of > {{ leadscore.as_of_timestamp() }} then 1 else 0 end) as later_rows
-            from {{ this }}
+                stored.stored_rows,
+                cast(stored.computed_as_of as {{ dbt.type_string() }}) as computed_as_of,
+                cast(stored.loaded_through as {{ dbt.type_string() }}) as loaded_through,
+                case
+                    when stored.min_key = current_inputs.inputs_key and stored.max_key = current_inputs.inputs_key
+                        then 0
+                    else 1
+                end as stale_rows,
+                case when stored.computed_as_of > {{ leadscore.as_of_timestamp() }} then 1 else 0 end as later_rows
+            from stored
+            cross join current_inputs
         {%- endset -%}
         {%- set row = run_query(query).rows[0] -%}
         {%- if row[0] == 0 -%}
@@ -118,6 +137,16 @@
     {%- else -%}
         select 1
     {%- endif -%}
+{%- endmacro %}
+
+{#- A one-row relation (a subquery): the bookkeeping columns every row of a build carries. -#}
+{% macro engagement_bookkeeping() -%}
+    (
+        select
+            {{ leadscore.as_of_timestamp() }} as computed_as_of,
+            {{ leadscore.engagement_loaded_through() }} as loaded_through,
+            {{ leadscore.engagement_inputs_key() }} as inputs_key
+    )
 {%- endmacro %}
 
 {#- The rows a build recomputes: a where clause on contact_id (always true on a full build). -#}

@@ -84,23 +84,27 @@ matched as (
         or {{ leadscore.rule_matches('field_value', 'operator', 'rule_value') }}
 ),
 
+{# computed_as_of, loaded_through and inputs_key of this build, computed once #}
+bookkeeping as {{ leadscore.engagement_bookkeeping() }},
+
 final as (
     select
-        {{ dbt.concat(['event_id', "'|'", 'rule_id']) }} as event_rule_id,
-        event_id,
-        contact_id,
-        rule_id,
-        event_type,
-        category,
-        product_line,
-        coalesce(lower(product_line), event_product_line) as scored_product_line,
-        occurred_at,
-        half_life_days,
-        rule_points as raw_points,
-        {{ leadscore.as_of_timestamp() }} as computed_as_of,
-        {{ leadscore.engagement_loaded_through() }} as loaded_through,
-        {{ leadscore.engagement_inputs_key() }} as inputs_key
+        {{ dbt.concat(['matched.event_id', "'|'", 'matched.rule_id']) }} as event_rule_id,
+        matched.event_id,
+        matched.contact_id,
+        matched.rule_id,
+        matched.event_type,
+        matched.category,
+        matched.product_line,
+        coalesce(lower(matched.product_line), matched.event_product_line) as scored_product_line,
+        matched.occurred_at,
+        matched.half_life_days,
+        matched.rule_points as raw_points,
+        bookkeeping.computed_as_of,
+        bookkeeping.loaded_through,
+        bookkeeping.inputs_key
     from matched
+    cross join bookkeeping
 )
 
 select * from final

@@ -48,22 +48,26 @@ sums as (
     group by contact_id, rule_id, scored_product_line
 ),
 
+{# computed_as_of, loaded_through and inputs_key of this build, computed once #}
+bookkeeping as {{ leadscore.engagement_bookkeeping() }},
+
 final as (
     select
-        {{ dbt.concat(['contact_id', "'|'", 'rule_id', "'|'", "coalesce(product_line, '')"]) }} as contact_rule_product_id,
-        contact_id,
-        rule_id,
-        product_line,
-        half_life_days,
-        rule_points,
-        occurrences,
-        raw_points,
-        last_occurred_at,
-        decay_weight,
-        {{ leadscore.as_of_timestamp() }} as computed_as_of,
-        {{ leadscore.engagement_loaded_through() }} as loaded_through,
-        {{ leadscore.engagement_inputs_key() }} as inputs_key
+        {{ dbt.concat(['sums.contact_id', "'|'", 'sums.rule_id', "'|'", "coalesce(sums.product_line, '')"]) }} as contact_rule_product_id,
+        sums.contact_id,
+        sums.rule_id,
+        sums.product_line,
+        sums.half_life_days,
+        sums.rule_points,
+        sums.occurrences,
+        sums.raw_points,
+        sums.last_occurred_at,
+        sums.decay_weight,
+        bookkeeping.computed_as_of,
+        bookkeeping.loaded_through,
+        bookkeeping.inputs_key
     from sums
+    cross join bookkeeping
 )
 
 select * from final
