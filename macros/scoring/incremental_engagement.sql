@@ -22,6 +22,18 @@
     {{ return(execute and this is not none and is_incremental()) }}
 {%- endmacro %}
 
+{#- A SQL expression on a row of int_engagement_rule_sums: its decayed points as of as_of,
+    rule_points x decay_weight x 0.5 ^ ((as_of - last_occurred_at) / half_life_days). -#}
+{% macro running_sum_decayed_points() -%}
+    rule_points * decay_weight * power(
+        0.5,
+        {{ leadscore.age_days(
+            leadscore.epoch_seconds(leadscore.as_of_timestamp()),
+            leadscore.epoch_seconds('last_occurred_at')
+        ) }} / half_life_days
+    )
+{%- endmacro %}
+
 {#- A SQL expression: the hash of everything the stored rows depend on besides the raw data. -#}
 {% macro engagement_inputs_key() -%}
     {%- set var_names = [

@@ -30,13 +30,7 @@ product_totals as (
         product_line,
         occurrences,
         raw_points,
-        rule_points * decay_weight * power(
-            0.5,
-            {{ leadscore.age_days(
-                leadscore.epoch_seconds(leadscore.as_of_timestamp()),
-                leadscore.epoch_seconds('last_occurred_at')
-            ) }} / half_life_days
-        ) as decayed_points,
+        {{ leadscore.running_sum_decayed_points() }} as decayed_points,
         last_occurred_at
     from rule_sums
     where {{ exponential }}

@@ -221,31 +221,7 @@ dimension_scores as (
     from totalled
 ),
 
-bands_reached as (
-    select
-        dimension_scores.scoring_id,
-        dimension_scores.dimension,
-        grade_bands.band,
-        row_number() over (
-            partition by dimension_scores.scoring_id, dimension_scores.dimension
-            order by coalesce(grade_bands.min_score, -1e300) desc
-        ) as band_rank
-    from dimension_scores
-    inner join grade_bands
-        on
-            dimension_scores.dimension = grade_bands.dimension
-            and (grade_bands.min_score is null or dimension_scores.score >= grade_bands.min_score)
-),
-
-grades as (
-    select
-        scoring_id,
-        max(case when dimension = 'fit' then band end) as fit_grade,
-        max(case when dimension = 'engagement' then band end) as engagement_grade
-    from bands_reached
-    where band_rank = 1
-    group by scoring_id
-),
+{{ leadscore.grades_from_bands('scoring_id', 'dimension_scores', 'grade_bands') }},
 
 {# with mql_top_percent: at as_of, the score of the last eligible contact inside that top share, per grid #}
 eligible_ranked as (

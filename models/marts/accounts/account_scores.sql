@@ -177,32 +177,7 @@ dimension_scores as (
     from scored
 ),
 
-{# the band with the highest min_score the score reaches; the band without one is the floor #}
-bands_reached as (
-    select
-        dimension_scores.account_id,
-        dimension_scores.dimension,
-        account_grade_bands.band,
-        row_number() over (
-            partition by dimension_scores.account_id, dimension_scores.dimension
-            order by coalesce(account_grade_bands.min_score, -1e300) desc
-        ) as band_rank
-    from dimension_scores
-    inner join account_grade_bands
-        on
-            dimension_scores.dimension = account_grade_bands.dimension
-            and (account_grade_bands.min_score is null or dimension_scores.score >= account_grade_bands.min_score)
-),
-
-grades as (
-    select
-        account_id,
-        max(case when dimension = 'fit' then band end) as fit_grade,
-        max(case when dimension = 'engagement' then band end) as engagement_grade
-    from bands_reached
-    where band_rank = 1
-    group by account_id
-),
+{{ leadscore.grades_from_bands('account_id', 'dimension_scores', 'account_grade_bands') }},
 
 contacts_ranked as (
     select

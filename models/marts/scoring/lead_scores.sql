@@ -117,32 +117,7 @@ dimension_scores as (
     from clamped
 ),
 
-{# the band with the highest min_score the score reaches; the band without one is the floor #}
-bands_reached as (
-    select
-        dimension_scores.contact_id,
-        dimension_scores.dimension,
-        grade_bands.band,
-        row_number() over (
-            partition by dimension_scores.contact_id, dimension_scores.dimension
-            order by coalesce(grade_bands.min_score, -1e300) desc
-        ) as band_rank
-    from dimension_scores
-    inner join grade_bands
-        on
-            dimension_scores.dimension = grade_bands.dimension
-            and (grade_bands.min_score is null or dimension_scores.score >= grade_bands.min_score)
-),
-
-grades as (
-    select
-        contact_id,
-        max(case when dimension = 'fit' then band end) as fit_grade,
-        max(case when dimension = 'engagement' then band end) as engagement_grade
-    from bands_reached
-    where band_rank = 1
-    group by contact_id
-),
+{{ leadscore.grades_from_bands('contact_id', 'dimension_scores', 'grade_bands') }},
 
 reasons_ranked as (
     select
