@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -379,22 +380,39 @@ def test_parquet_rows_are_numbered_in_file_order(tmp_path: Path, db: Path) -> No
 
 def test_loading_the_same_directory_twice_changes_nothing(tmp_path: Path, db: Path) -> None:
     raw = tmp_path / "raw"
-    write(raw, "accounts.csv", "account_id,name,segment\na1,Acme,smb\n")
+    write(raw, "accounts.csv", "account_id,name,segment,Owner Region\na1,Acme,smb,EMEA\n")
     write(raw, "contacts.csv", CONTACTS_CSV + "c3,never,,,\n")
     write(raw, "events.csv", "event_type,occurred_at,contact_id\npage_view,2024-06-01,c1\nopen,2024-06-01,c9\n")
+    page_view = {"event_type": "page_view", "occurred_at": "2024-06-01", "contact_id": "c1"}
+    write(
+        raw,
+        "events.jsonl",
+        jsonl(page_view, {**page_view, "event_type": "form_submit", "properties": {"form": "demo"}})
+        + "{not json\n"
+        + jsonl({**page_view, "contact_id": "c9"}),
+    )
     write_parquet(raw, "opportunities.parquet", "SELECT 'o1' AS opportunity_id, '2024-06-01' AS created_at")
     write(raw, "lead_status_changes.csv", "contact_id,status,changed_at\nc1,mql,2024-06-01\n")
     write(raw, "score_adjustments.csv", "contact_id,points,reason,created_at\nc1,5,vip,2024-06-01\n")
-    load(db, raw)
+    first = load(db, raw)
     snapshot = {table: query(db, f"SELECT * EXCLUDE (_loaded_at) FROM raw.{table} ORDER BY ALL") for table in ENTITIES}
     rejects_before = query(db, "SELECT * FROM raw.load_rejects ORDER BY ALL")
 
     report = load(db, raw)
 
+    assert first.entities["events"].loaded == 2  # the JSON Lines page view is the CSV one: same derived id
     assert all(c.loaded == 0 and c.updated == 0 for c in report.entities.values())
-    assert report.entities["events"].rejected == 1  # still a bad row, but not recorded twice
+    assert report.entities["events"].rejected == 3  # still bad rows, but not recorded twice
     assert query(db, "SELECT * FROM raw.load_rejects ORDER BY ALL") == rejects_before
-    assert len(rejects_before) == 2
+    assert [(file, reason) for file, _, _, reason in rejects(db, "events")] == [
+        ("events.csv", "unknown contact: contact_id c9"),
+        ("events.jsonl", "invalid JSON"),
+        ("events.jsonl", "unknown contact: contact_id c9"),
+    ]
+    assert len(rejects_before) == 4
+    assert query(db, "SELECT account_id, custom_attributes FROM raw.accounts") == [
+        ("a1", '{"owner region":"EMEA","segment":"smb"}')
+    ]
     for table, rows in snapshot.items():
         assert query(db, f"SELECT * EXCLUDE (_loaded_at) FROM raw.{table} ORDER BY ALL") == rows, table
 
@@ -459,3 +477,69 @@ def test_cli_fails_on_a_bad_file_with_one_line(tmp_path: Path, db: Path) -> None
     result = run_cli("load", str(tmp_path / "raw"), "--db", str(db))
     assert result.returncode != 0
     assert result.stderr.splitlines() == ["leadscore: error: contacts_bad.csv: missing required column created_at"]
+
+
+
+def write_binary_csv(raw: Path) -> str:
+    # A Parquet file under a .csv name: binary, with the right column names inside.
+    columns = "'page_view' AS event_type, '2024-06-01' AS occurred_at, 'c1' AS contact_id"
+    write_parquet(raw, "events.csv", f"SELECT {columns}")
+    return "events.csv"
+
+
+def write_jsonl_without_objects(raw: Path) -> str:
+    write(raw, "events.jsonl", '["page_view", "2024-06-01", "c1"]\n"page_view"\n42\nnull\n')
+    return "events.jsonl"
+
+
+def write_latin1_jsonl(raw: Path) -> str:
+    # Every line has a non-ASCII character, so that no line is valid UTF-8 by chance.
+    record = {"event_type": "page_view", "occurred_at": "2024-06-01", "contact_id": "c1"}
+    lines = [json.dumps({**record, "page": page}, ensure_ascii=False) for page in ("/café", "/société")]
+    raw.mkdir(parents=True, exist_ok=True)
+    (raw / "events.jsonl").write_bytes("\n".join(lines).encode("latin-1") + b"\n")
+    return "events.jsonl"
+
+
+def write_parquet_contacts_without_created_at(raw: Path) -> str:
+    write_parquet(raw, "contacts.parquet", "SELECT 'c9' AS contact_id, 'c9@example.com' AS email")
+    return "contacts.parquet"
+
+
+def write_jsonl_contacts_without_created_at(raw: Path) -> str:
+    write(raw, "contacts.jsonl", jsonl({"contact_id": "c9", "email": "c9@example.com"}))
+    return "contacts.jsonl"
+
+
+def rows_in_raw_tables(db: Path) -> dict[str, int]:
+    """The raw tables (and raw.load_rejects) that hold rows; none when the warehouse was never created."""
+    if not db.exists():
+        return {}
+    return {table: rows for table in [*ENTITIES, "load_rejects"] if (rows := count(db, table))}
+
+
+MISSING_CREATED_AT = "missing required column created_at"
+
+
+@pytest.mark.parametrize(
+    ("write_bad_file", "reason"),
+    [
+        pytest.param(write_binary_csv, "cannot read as CSV", id="binary-csv"),
+        pytest.param(write_jsonl_without_objects, "not JSON Lines", id="jsonl-lines-not-objects"),
+        pytest.param(write_latin1_jsonl, "JSON Lines", id="jsonl-not-utf8"),
+        pytest.param(write_parquet_contacts_without_created_at, MISSING_CREATED_AT, id="parquet-contacts"),
+        pytest.param(write_jsonl_contacts_without_created_at, MISSING_CREATED_AT, id="jsonl-contacts"),
+    ],
+)
+def test_cli_fails_on_an_unreadable_or_incomplete_file_and_loads_nothing(
+    tmp_path: Path, db: Path, write_bad_file: Callable[[Path], str], reason: str
+) -> None:
+    raw = tmp_path / "raw"
+    write(raw, "contacts.csv", CONTACTS_CSV)  # a good file beside the bad one: it must not land either
+    name = write_bad_file(raw)
+    result = run_cli("load", str(raw), "--db", str(db))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"leadscore: error: {name}: ") and reason in line, line
+    assert rows_in_raw_tables(db) == {}
