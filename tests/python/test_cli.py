@@ -121,6 +121,33 @@ def test_run_main_job_from_a_directory(tmp_path: Path) -> None:
     assert lines and all(json.loads(line)["contact_id"] for line in lines)
 
 
+def test_run_main_job_on_demo_data(tmp_path: Path) -> None:
+    """`make run`'s path: no --input, so demo data is generated beside the warehouse (--db), not in data/."""
+    db_path = tmp_path / "wh.duckdb"
+    result = leadscore(
+        "run", "--contacts", "150", "--db", str(db_path), "--out", str(tmp_path / "out"), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    demo = tmp_path / "demo"
+    assert f"generating demo data (150 contacts) in {demo}" in result.stdout
+    demo_files = {path.name for path in demo.iterdir()}
+    expected = {"accounts.csv", "contacts.csv", "opportunities.csv", "lead_status_changes.csv", "score_adjustments.csv"}
+    assert expected <= demo_files and any(name.startswith("events") for name in demo_files), demo_files
+    assert (tmp_path / "out" / "mql_leads.csv").is_file()
+    assert "Scored 150 contacts as of " in result.stdout
+    best = query(
+        db_path,
+        "select contact_id, score_reasons from main.lead_scores where is_mql "
+        "order by lead_score desc, contact_id limit 10",
+    )
+    assert best and all(reasons for _, reasons in best)
+    lines = result.stdout.splitlines()
+    top = lines.index(f"Top {len(best)} MQLs:")
+    for line, (contact_id, reasons) in zip(lines[top + 1 : top + 1 + len(best)], best, strict=True):
+        assert line.split()[0] == contact_id and line.endswith(f"  {reasons}"), line
+    assert not (tmp_path / "data").exists()
+
+
 def test_bad_as_of_is_one_line(tmp_path: Path) -> None:
     result = leadscore("build", "--db", str(tmp_path / "w.duckdb"), "--as-of", "next tuesday")
     assert_one_line_error(result, "--as-of", "next tuesday")
