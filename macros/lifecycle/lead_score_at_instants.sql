@@ -19,63 +19,15 @@
     - adjustments: contact_id, points, created_epoch, expires_epoch;
     - fit_scores: contact_id, fit_score;
     - settings: inactivity_days, inactivity_points (stg_grid__settings). -#}
-{% macro lead_score_at_instants(name, instants, event_matches, recycles, adjustments, fit_scores, settings) -%}
+{% macro lead_score_at_instants(name, instants, event_matches, recycles, adjustments, fit_scores, settings, running_sums=false) -%}
 {%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode', ['reset', 'keep']) == 'reset') -%}
 {%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
 {%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
-{{ name }}__recycles_in_force as (
-    select
-        instants.instant_key,
-        max(recycles.recycled_epoch) as recycled_epoch
-    from {{ instants }} as instants
-    inner join {{ recycles }} as recycles
-        on
-            instants.contact_id = recycles.contact_id
-            and recycles.recycled_epoch <= instants.evaluated_epoch
-    group by instants.instant_key
-),
-
-{{ name }}__events_in_force as (
-    select
-        instants.instant_key,
-        matches.rule_id,
-        matches.max_points,
-        matches.occurred_epoch,
-        matches.is_unlock_rule,
-        matches.raw_points * {{ leadscore.decay_factor(
-            leadscore.age_days('instants.evaluated_epoch', 'matches.occurred_epoch'),
-            'matches.half_life_days'
-        ) }} as points
-    from {{ instants }} as instants
-    inner join {{ event_matches }} as matches
-        on
-            instants.contact_id = matches.contact_id
-            and matches.occurred_epoch <= instants.evaluated_epoch
-    left join {{ name }}__recycles_in_force as recycled
-        on instants.instant_key = recycled.instant_key
-    where not ({{ reset_on_recycle }} and coalesce(matches.occurred_epoch < recycled.recycled_epoch, false))
-),
-
-{{ name }}__rule_totals as (
-    select
-        instant_key,
-        rule_id,
-        {{ leadscore.capped_rule_points('sum(points)', 'max(max_points)') }} as points,
-        max(occurred_epoch) as last_scored_epoch,
-        max(is_unlock_rule) as has_unlock_event
-    from {{ name }}__events_in_force
-    group by instant_key, rule_id
-),
-
-{{ name }}__engagement as (
-    select
-        instant_key,
-        sum(points) as rule_points,
-        max(last_scored_epoch) as last_scored_epoch,
-        max(has_unlock_event) as has_unlock_event
-    from {{ name }}__rule_totals
-    group by instant_key
-),
+{%- if running_sums %}
+{{ leadscore.instant_engagement_running_sums(name, instants, event_matches, recycles, reset_on_recycle) }},
+{%- else %}
+{{ leadscore.instant_engagement_pairwise(name, instants, event_matches, recycles, reset_on_recycle) }},
+{%- endif %}
 
 {{ name }}__adjustments as (
     select
@@ -146,5 +98,271 @@
         adjustment_points,
         {{ leadscore.clamp('fit_score + engagement_score + adjustment_points', score_min, score_max) }} as lead_score
     from {{ name }}__summed
+)
+{%- endmacro %}
+
+{#- The engagement part of lead_score_at_instants by pairing every instant with every earlier
+    event of its contact: exact for every decay method, quadratic in a contact's events. Ends with
+    the CTE `name`__engagement (instant_key, rule_points, last_scored_epoch, has_unlock_event). -#}
+{% macro instant_engagement_pairwise(name, instants, event_matches, recycles, reset_on_recycle) -%}
+{{ name }}__recycles_in_force as (
+    select
+        instants.instant_key,
+        max(recycles.recycled_epoch) as recycled_epoch
+    from {{ instants }} as instants
+    inner join {{ recycles }} as recycles
+        on
+            instants.contact_id = recycles.contact_id
+            and recycles.recycled_epoch <= instants.evaluated_epoch
+    group by instants.instant_key
+),
+
+{{ name }}__events_in_force as (
+    select
+        instants.instant_key,
+        matches.rule_id,
+        matches.max_points,
+        matches.occurred_epoch,
+        matches.is_unlock_rule,
+        matches.raw_points * {{ leadscore.decay_factor(
+            leadscore.age_days('instants.evaluated_epoch', 'matches.occurred_epoch'),
+            'matches.half_life_days'
+        ) }} as points
+    from {{ instants }} as instants
+    inner join {{ event_matches }} as matches
+        on
+            instants.contact_id = matches.contact_id
+            and matches.occurred_epoch <= instants.evaluated_epoch
+    left join {{ name }}__recycles_in_force as recycled
+        on instants.instant_key = recycled.instant_key
+    where not ({{ reset_on_recycle }} and coalesce(matches.occurred_epoch < recycled.recycled_epoch, false))
+),
+
+{{ name }}__rule_totals as (
+    select
+        instant_key,
+        rule_id,
+        {{ leadscore.capped_rule_points('sum(points)', 'max(max_points)') }} as points,
+        max(occurred_epoch) as last_scored_epoch,
+        max(is_unlock_rule) as has_unlock_event
+    from {{ name }}__events_in_force
+    group by instant_key, rule_id
+),
+
+{{ name }}__engagement as (
+    select
+        instant_key,
+        sum(points) as rule_points,
+        max(last_scored_epoch) as last_scored_epoch,
+        max(has_unlock_event) as has_unlock_event
+    from {{ name }}__rule_totals
+    group by instant_key
+)
+{%- endmacro %}
+
+{#- The engagement part of lead_score_at_instants with exponential decay, from running sums: no
+    instant is paired with the events before it, so the cost grows with a contact's instants x
+    streams, not instants x events.
+
+    A stream is a capped rule on its own (its cap applies to its decayed total), or all uncapped
+    rules of one half-life together (their decayed totals simply add up). Within a stream and a
+    segment (the events since the recycle in force; the whole history with recycle_mode keep), an
+    instant T sees sum(points x 0.5 ^ ((T - t) / h)) over the events t <= T, which is
+    0.5 ^ ((T - t_ref) / h) x sum(points x 0.5 ^ ((t_ref - t) / h)): a running sum in time order,
+    t_ref the stream's latest event (so no term weighs more than 1 and nothing overflows). An
+    instant whose events in force all happened at T itself takes their undecayed sum, exactly
+    what a build as of T computes.
+
+    event_matches must also carry event_rule_id (unique per event and rule). -#}
+{% macro instant_engagement_running_sums(name, instants, event_matches, recycles, reset_on_recycle) -%}
+{{ name }}__recycles_in_force as (
+    select
+        instants.instant_key,
+        max(recycles.recycled_epoch) as recycled_epoch
+    from {{ instants }} as instants
+    inner join {{ recycles }} as recycles
+        on
+            instants.contact_id = recycles.contact_id
+            and recycles.recycled_epoch <= instants.evaluated_epoch
+            and {{ reset_on_recycle }}
+    group by instants.instant_key
+),
+
+{# the recycle each event comes after: the start of its segment #}
+{{ name }}__event_segments as (
+    select
+        matches.event_rule_id,
+        max(recycles.recycled_epoch) as segment_epoch
+    from {{ event_matches }} as matches
+    inner join {{ recycles }} as recycles
+        on
+            matches.contact_id = recycles.contact_id
+            and recycles.recycled_epoch <= matches.occurred_epoch
+            and {{ reset_on_recycle }}
+    group by matches.event_rule_id
+),
+
+{{ name }}__stream_events as (
+    select
+        matches.contact_id,
+        case
+            when matches.max_points is null
+                then {{ dbt.concat(["'~uncapped~'", 'cast(matches.half_life_days as ' ~ dbt.type_string() ~ ')']) }}
+            else matches.rule_id
+        end as stream_id,
+        coalesce(segments.segment_epoch, -1.0) as segment_epoch,
+        matches.occurred_epoch,
+        matches.raw_points,
+        matches.half_life_days,
+        matches.max_points,
+        matches.is_unlock_rule
+    from {{ event_matches }} as matches
+    left join {{ name }}__event_segments as segments
+        on matches.event_rule_id = segments.event_rule_id
+),
+
+{{ name }}__streams as (
+    select
+        contact_id,
+        stream_id,
+        max(half_life_days) as half_life_days,
+        max(max_points) as max_points,
+        min(occurred_epoch) as first_epoch,
+        max(occurred_epoch) as reference_epoch
+    from {{ name }}__stream_events
+    group by contact_id, stream_id
+),
+
+{# per stream and segment: its first instant and the points that happened then #}
+{{ name }}__segment_starts as (
+    select
+        contact_id,
+        stream_id,
+        segment_epoch,
+        min(occurred_epoch) as first_epoch
+    from {{ name }}__stream_events
+    group by contact_id, stream_id, segment_epoch
+),
+
+{{ name }}__segment_first_points as (
+    select
+        starts.contact_id,
+        starts.stream_id,
+        starts.segment_epoch,
+        starts.first_epoch,
+        sum(stream_events.raw_points) as first_points
+    from {{ name }}__segment_starts as starts
+    inner join {{ name }}__stream_events as stream_events
+        on
+            starts.contact_id = stream_events.contact_id
+            and starts.stream_id = stream_events.stream_id
+            and starts.segment_epoch = stream_events.segment_epoch
+            and starts.first_epoch = stream_events.occurred_epoch
+    group by starts.contact_id, starts.stream_id, starts.segment_epoch, starts.first_epoch
+),
+
+{# events (row_kind 0) and instants (row_kind 1, once per stream of their contact that has begun)
+   in one sequence: at equal times an event comes first, it counts at its own instant #}
+{{ name }}__stream_rows as (
+    select
+        stream_events.contact_id,
+        stream_events.stream_id,
+        stream_events.segment_epoch,
+        stream_events.occurred_epoch as row_epoch,
+        0 as row_kind,
+        stream_events.raw_points * {{ leadscore.decay_factor(
+            leadscore.age_days('streams.reference_epoch', 'stream_events.occurred_epoch'), 'streams.half_life_days'
+        ) }} as weighted_points,
+        stream_events.occurred_epoch as scored_epoch,
+        stream_events.is_unlock_rule
+    from {{ name }}__stream_events as stream_events
+    inner join {{ name }}__streams as streams
+        on
+            stream_events.contact_id = streams.contact_id
+            and stream_events.stream_id = streams.stream_id
+    union all
+    select
+        instants.contact_id,
+        streams.stream_id,
+        coalesce(recycled.recycled_epoch, -1.0) as segment_epoch,
+        instants.evaluated_epoch as row_epoch,
+        1 as row_kind,
+        cast(null as double) as weighted_points,
+        cast(null as double) as scored_epoch,
+        cast(null as integer) as is_unlock_rule
+    from {{ instants }} as instants
+    inner join {{ name }}__streams as streams
+        on
+            instants.contact_id = streams.contact_id
+            and instants.evaluated_epoch >= streams.first_epoch
+    left join {{ name }}__recycles_in_force as recycled
+        on instants.instant_key = recycled.instant_key
+),
+
+{{ name }}__running as (
+    select
+        contact_id,
+        stream_id,
+        segment_epoch,
+        row_kind,
+        row_epoch,
+        sum(weighted_points) over (
+            partition by contact_id, stream_id, segment_epoch
+            order by row_epoch, row_kind
+            rows between unbounded preceding and current row
+        ) as weighted_points,
+        max(scored_epoch) over (
+            partition by contact_id, stream_id, segment_epoch
+            order by row_epoch, row_kind
+            rows between unbounded preceding and current row
+        ) as last_scored_epoch,
+        max(is_unlock_rule) over (
+            partition by contact_id, stream_id, segment_epoch
+            order by row_epoch, row_kind
+            rows between unbounded preceding and current row
+        ) as has_unlock_event
+    from {{ name }}__stream_rows
+),
+
+{{ name }}__stream_totals as (
+    select
+        running.contact_id,
+        running.row_epoch as evaluated_epoch,
+        {{ leadscore.capped_rule_points(
+            'case when first_points.first_epoch = running.row_epoch then first_points.first_points'
+            ~ ' else running.weighted_points * '
+            ~ leadscore.decay_factor(
+                leadscore.age_days('running.row_epoch', 'streams.reference_epoch'), 'streams.half_life_days'
+            )
+            ~ ' end',
+            'streams.max_points'
+        ) }} as points,
+        running.last_scored_epoch,
+        running.has_unlock_event
+    from {{ name }}__running as running
+    inner join {{ name }}__streams as streams
+        on
+            running.contact_id = streams.contact_id
+            and running.stream_id = streams.stream_id
+    inner join {{ name }}__segment_first_points as first_points
+        on
+            running.contact_id = first_points.contact_id
+            and running.stream_id = first_points.stream_id
+            and running.segment_epoch = first_points.segment_epoch
+    where running.row_kind = 1 and running.last_scored_epoch is not null
+),
+
+{{ name }}__engagement as (
+    select
+        instants.instant_key,
+        sum(stream_totals.points) as rule_points,
+        max(stream_totals.last_scored_epoch) as last_scored_epoch,
+        max(stream_totals.has_unlock_event) as has_unlock_event
+    from {{ name }}__stream_totals as stream_totals
+    inner join {{ instants }} as instants
+        on
+            stream_totals.contact_id = instants.contact_id
+            and stream_totals.evaluated_epoch = instants.evaluated_epoch
+    group by instants.instant_key
 )
 {%- endmacro %}

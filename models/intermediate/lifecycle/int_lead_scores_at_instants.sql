@@ -10,11 +10,16 @@
 
     Only contacts that could ever reach mql_threshold are evaluated: fit + positive adjustments +
     every positive rule's undecayed points (capped at max_points) + a positive inactivity_points
-    must reach it (decay never weighs more than 1), clamped like the lead score. -#}
+    must reach it (decay never weighs more than 1), clamped like the lead score.
+
+    With exponential decay the scores come from running sums per contact and stream of rules
+    (cost in proportion to instants x streams); other decay methods pair each instant with the
+    earlier events of its contact. -#}
 {%- set mql_threshold = leadscore.number_var('mql_threshold') -%}
 {%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
 {%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
-{%- set window_decay = leadscore.choice_var('decay_method', ['exponential', 'linear', 'window', 'none']) == 'window' -%}
+{%- set decay_method = leadscore.choice_var('decay_method', ['exponential', 'linear', 'window', 'none']) -%}
+{%- set window_decay = decay_method == 'window' -%}
 {%- set as_of_epoch = leadscore.epoch_seconds(leadscore.as_of_timestamp()) -%}
 
 with
@@ -231,7 +236,8 @@ instants as (
 ),
 
 {{ leadscore.lead_score_at_instants(
-    'instant_scores', 'instants', 'event_matches', 'recycles', 'adjustments', 'fit_scores', 'settings'
+    'instant_scores', 'instants', 'event_matches', 'recycles', 'adjustments', 'fit_scores', 'settings',
+    running_sums=decay_method == 'exponential'
 ) }},
 
 final as (
