@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from leadscore.errors import LeadscoreError
+from leadscore.grids import check_grid_vars
 from leadscore.paths import PROJECT_DIR
 
 Progress = Callable[[str], None]
@@ -43,7 +44,20 @@ def known_vars(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
 
 
 def parse_vars(vars_yaml: str | None, project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
-    """--vars as a dict; a YAML error or a var the project does not declare is a user mistake."""
+    """--vars as a dict; a YAML error, a var the project does not declare or a grid it does not have
+    is a user mistake (the other var values are checked by the macros of macros/config)."""
+    parsed = _vars_mapping(vars_yaml)
+    declared = known_vars(project_dir)
+    unknown = sorted(set(parsed) - set(declared))
+    if unknown:
+        raise LeadscoreError(
+            f"unknown var {', '.join(unknown)} (the vars are listed in dbt_project.yml and the README)"
+        )
+    check_grid_vars({**declared, **parsed}, project_dir)
+    return parsed
+
+
+def _vars_mapping(vars_yaml: str | None) -> dict[str, Any]:
     if not vars_yaml:
         return {}
     try:
@@ -55,11 +69,6 @@ def parse_vars(vars_yaml: str | None, project_dir: Path = PROJECT_DIR) -> dict[s
         return {}
     if not isinstance(parsed, dict):
         raise LeadscoreError('--vars must be a YAML mapping, e.g. "{decay_method: linear}"')
-    unknown = sorted(set(parsed) - set(known_vars(project_dir)))
-    if unknown:
-        raise LeadscoreError(
-            f"unknown var {', '.join(unknown)} (the vars are listed in dbt_project.yml and the README)"
-        )
     return parsed
 
 

@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from leadscore.errors import LeadscoreError
+from leadscore.grids import KINDS, grid_seed_path
 from leadscore.paths import PROJECT_DIR
 from leadscore.serving import open_serving, serving_path_for
 
@@ -40,7 +41,6 @@ LIFT_PRIOR_LEADS = 10.0
 L2_CANDIDATES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 JOINT_GRID = "calibrated"
 LIFT_GRID = "calibrated_lift"
-KINDS = ("fit_rules", "engagement_rules")
 DIMENSION_OF_KIND = {"fit_rules": "fit", "engagement_rules": "engagement"}
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -107,13 +107,6 @@ class Calibration:
 
 
 # --- reading the backtest -------------------------------------------------------------------------
-
-
-def grid_seed_path(project_dir: Path, kind: str, grid: str) -> Path:
-    """seeds/<kind>.csv for b2b_saas, seeds/grids/<kind>__<grid>.csv for any other grid."""
-    if grid == "b2b_saas":
-        return project_dir / "seeds" / f"{kind}.csv"
-    return project_dir / "seeds" / "grids" / f"{kind}__{grid}.csv"
 
 
 def read_grid(project_dir: Path, kind: str, grid: str) -> tuple[list[str], list[dict[str, str]]]:

@@ -3,6 +3,7 @@ and every feature switched on at once with the breakdown still adding up."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -64,6 +65,32 @@ def test_a_faulty_grid_row_stops_the_build_naming_seed_rule_and_problem(
 def test_an_unknown_var_value_stops_the_build(tmp_path: Path) -> None:
     with pytest.raises(LeadscoreError, match="var recycle_mode must be one of reset, keep, got: forget"):
         build(tmp_path / "w.duckdb", as_of="2024-07-01T00:00:00Z", vars_yaml="{recycle_mode: forget}")
+
+
+@pytest.mark.parametrize("grid_var", ["scoring_grid", "challenger_grid"])
+def test_an_unknown_grid_stops_the_build_naming_the_var_and_the_grids(tmp_path: Path, grid_var: str) -> None:
+    """The grids are read from the project: a third grid added as the README says is listed, one
+    whose row in seeds/scoring_grids.csv is missing is not (and asking for it says what it lacks)."""
+    project = copy_project(tmp_path / "project")
+    for kind in ("fit_rules", "engagement_rules"):
+        for grid in ("b2b_services", "half_added"):
+            shutil.copy(project / "seeds" / f"{kind}.csv", project / "seeds" / "grids" / f"{kind}__{grid}.csv")
+    with open(project / "seeds" / "scoring_grids.csv", "a", encoding="utf-8") as handle:
+        handle.write("b2b_services,30,-5,B2B services\n")
+
+    with pytest.raises(LeadscoreError) as failure:
+        build(tmp_path / "w.duckdb", as_of="2024-07-01T00:00:00Z", project_dir=project,
+              vars_yaml=f"{{{grid_var}: b2b_servics}}")
+    message = str(failure.value)
+    assert message.startswith(f"var {grid_var} must be one of b2b_saas, b2b_services, b2c_ecommerce, ")
+    assert message.endswith("got: b2b_servics")
+    assert "half_added" not in message
+    assert "\n" not in message
+
+    with pytest.raises(LeadscoreError, match=f"var {grid_var}: the grid half_added lacks a row in "
+                                             r"seeds/scoring_grids.csv .*; the grids are b2b_saas, b2b_services"):
+        build(tmp_path / "w.duckdb", as_of="2024-07-01T00:00:00Z", project_dir=project,
+              vars_yaml=f"{{{grid_var}: Half_Added}}")
 
 
 def test_custom_contact_and_account_columns_score_without_sql(tmp_path: Path) -> None:
