@@ -114,7 +114,9 @@ def test_custom_contact_and_account_columns_score_without_sql(tmp_path: Path) ->
 
 
 def test_b2c_grid_is_one_var_away(tmp_path: Path) -> None:
-    """scoring_grid b2c_ecommerce scores purchases and carts, with its own 90-day inactivity penalty."""
+    """scoring_grid b2c_ecommerce: each of its seven rules of the guide scores its points, read from
+    the breakdown. "First purchase" is the purchase rule capped at 30 points (a second purchase adds
+    nothing); "cart abandoned for 24 h" is the cart_abandoned event an e-commerce platform sends."""
     raw = tmp_path / "raw"
     write_csv(raw / "contacts.csv", [
         {"contact_id": "shopper", "created_at": "2024-01-01", "email": "s@shop.fr", "country": "France",
@@ -126,13 +128,39 @@ def test_b2c_grid_is_one_var_away(tmp_path: Path) -> None:
         {"event_id": "p1", "contact_id": "shopper", "event_type": "purchase", "occurred_at": "2024-06-30T00:00:00Z"},
         {"event_id": "p2", "contact_id": "shopper", "event_type": "purchase", "occurred_at": "2024-06-30T12:00:00Z"},
         {"event_id": "c1", "contact_id": "shopper", "event_type": "add_to_cart", "occurred_at": "2024-06-30T00:00:00Z"},
+        {"event_id": "a1", "contact_id": "shopper", "event_type": "cart_abandoned",
+         "occurred_at": "2024-06-29T00:00:00Z"},
+        {"event_id": "v1", "contact_id": "shopper", "event_type": "page_view",
+         "url": "https://shop.example/new-arrivals/summer", "occurred_at": "2024-06-28T00:00:00Z"},
+        {"event_id": "v2", "contact_id": "shopper", "event_type": "page_view", "url": "https://shop.example/sale",
+         "occurred_at": "2024-06-28T00:01:00Z"},
+        {"event_id": "k1", "contact_id": "shopper", "event_type": "email_click", "campaign": "promo-summer-2024",
+         "occurred_at": "2024-06-27T00:00:00Z"},
+        {"event_id": "k2", "contact_id": "shopper", "event_type": "email_click", "campaign": "newsletter-june",
+         "occurred_at": "2024-06-27T01:00:00Z"},
         {"event_id": "n1", "contact_id": "sleeper", "event_type": "newsletter_subscribed",
          "occurred_at": "2024-03-01T00:00:00Z"},
     ])
-    scores = build_scores(Path(__file__).resolve().parents[2], raw, tmp_path / "w.duckdb", AS_OF,
+    db_path = tmp_path / "w.duckdb"
+    scores = build_scores(Path(__file__).resolve().parents[2], raw, db_path, AS_OF,
                           vars_yaml="{scoring_grid: b2c_ecommerce, decay_method: none}")
+    contributions = read_rows(db_path, """
+        select contact_id || '/' || rule_id, occurrences, raw_points, points from main.lead_score_breakdown
+        where dimension in ('engagement', 'penalty')""")
+    points = {key: row["points"] for key, row in contributions.items()}
+    assert points == {
+        "shopper/b2c_first_purchase": 30,  # two purchases, 60 raw points, capped at 30
+        "shopper/b2c_add_to_cart": 15,
+        "shopper/b2c_cart_abandoned": 20,
+        "shopper/b2c_new_arrivals": 5,  # the sale page matches no rule
+        "shopper/b2c_promo_click": 5,  # the newsletter's click matches no rule
+        "sleeper/b2c_newsletter": 10,
+        "sleeper/inactivity": -25,  # its only event is 122 days old
+    }
+    first_purchase = contributions["shopper/b2c_first_purchase"]
+    assert (first_purchase["occurrences"], first_purchase["raw_points"]) == (2, 60)
     shopper, sleeper = scores["shopper"], scores["sleeper"]
-    assert shopper["engagement_score"] == 30 + 15  # first purchase capped at 30, cart 15
+    assert shopper["engagement_score"] == 30 + 15 + 20 + 5 + 5
     assert shopper["fit_score"] == 5 + 5  # consent, served country
     assert sleeper["engagement_score"] == 10 - 25  # newsletter, then 90 days of silence
     assert "No engagement in the last 90 days (-25)" in sleeper["score_reasons"]
