@@ -219,15 +219,20 @@ def build(
     serving: Path | None = None,
     storage_version: str | None = None,
     lock_timeout: float | None = None,
+    publish_backfill: bool = False,
 ) -> None:
     """`dbt build` (seeds, models, data and unit tests) of the project as of an instant, then, when
-    every test passed, publish the public models to the serving file (leadscore.serving)."""
+    every test passed, publish the public models to the serving file (leadscore.serving). A
+    backfill (scores as of an earlier instant than the serving file's) is not published unless
+    publish_backfill: readers keep the later scores."""
     from leadscore.locking import writer_lock
     from leadscore.serving import (
         describe_current,
         public_relations,
         publish,
+        published_as_of,
         resolve_storage_version,
+        scores_as_of,
         serving_path_for,
     )
 
@@ -258,6 +263,16 @@ def build(
             from leadscore.ops import record_build
 
             record_build(db_path, dbt_vars)  # `leadscore forget` rebuilds with the same as_of and vars
+        if serving_path is not None and not publish_backfill:
+            built_as_of, readers_as_of = scores_as_of(db_path), published_as_of(serving_path)
+            if built_as_of is not None and readers_as_of is not None and built_as_of < readers_as_of:
+                say(
+                    f"Not published: this build's as_of {built_as_of:%Y-%m-%d %H:%M:%S} is earlier than the "
+                    f"serving file's {readers_as_of:%Y-%m-%d %H:%M:%S} (a backfill; lead_score_history keeps "
+                    f"its day in the warehouse and reaches readers with the next build). Readers keep "
+                    f"{serving_path}; --publish-backfill publishes it anyway."
+                )
+                return
         if serving_path is not None:
             published = publish(db_path, serving_path, public_relations(results or []), storage_version=version)
             names = ", ".join(str(relation) for relation in published.relations)

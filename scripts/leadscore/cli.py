@@ -58,6 +58,7 @@ def _cmd_build(args: argparse.Namespace) -> None:
         serving=_optional_path(args.serving),
         storage_version=args.serving_storage_version,
         lock_timeout=args.lock_timeout,
+        publish_backfill=args.publish_backfill,
     )
 
 
@@ -222,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
     build.add_argument("--target", help="dbt target (default: duckdb)")
     build.add_argument("--vars", help="dbt vars as YAML, e.g. \"{decay_method: linear}\"")
+    build.add_argument(
+        "--publish-backfill",
+        action="store_true",
+        help="publish even when --as-of is earlier than the serving file's (by default a backfill "
+        "builds and tests the warehouse but leaves readers the later scores)",
+    )
     add_writer_options(build)
     build.set_defaults(handler=_cmd_build)
 

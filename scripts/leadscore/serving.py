@@ -111,6 +111,36 @@ def describe_current(serving_path: Path) -> str:
     return f"readers keep {serving_path} as published at {published:%Y-%m-%d %H:%M:%S} UTC"
 
 
+def published_as_of(serving_path: Path) -> datetime | None:
+    """The as_of of the scores in the serving file (None without a file or a publication row)."""
+    if not serving_path.exists():
+        return None
+    con = duckdb.connect(str(serving_path), read_only=True)
+    try:
+        found = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?",
+            [PUBLICATION_TABLE],
+        ).fetchone()
+        if not found or not found[0]:
+            return None
+        row = con.execute(f"select max(as_of) from main.{PUBLICATION_TABLE}").fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def scores_as_of(db_path: Path) -> datetime | None:
+    """The as_of of main.lead_scores in the working warehouse (None when it has no rows)."""
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        row = con.execute("select max(as_of) from main.lead_scores").fetchone()
+        return row[0] if row else None
+    except duckdb.CatalogException:
+        return None
+    finally:
+        con.close()
+
+
 def _remove_leftovers(serving_path: Path) -> None:
     """Half-written files of a publish that was killed (the caller holds the writer lock)."""
     for leftover in serving_path.parent.glob(f".{serving_path.name}.*.tmp*"):

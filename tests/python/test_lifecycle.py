@@ -246,9 +246,16 @@ def test_history_backfills_a_past_day_and_reruns_replace_it(
         select contact_id, cast(cast(as_of as date) as varchar), lead_score, fit_score, engagement_score, is_mql
         from main.lead_scores where fit_score <> 0 or engagement_score <> 0 or adjustment_points <> 0 order by 1""")
     assert day_before == scores_day_before, "the backfilled day holds that build's scores"
+    serving = backfilled.with_name("serving.duckdb")
+    published = "select cast(max(as_of) as varchar) from main.lead_scores"
+    assert query(serving, published) == [("2024-07-01 00:00:00",)], "a backfill is not published"
+    served_days = "select distinct cast(scoring_date as varchar) from main.lead_score_history order by 1"
+    assert query(serving, served_days) == [("2024-07-01",)]
 
     db_path, contact_id, _out = changed
     rerun = history(db_path)
+    serving = db_path.with_name("serving.duckdb")
+    assert query(serving, served_days) == [("2024-06-30",), ("2024-07-01",)], "the next build publishes it"
     [(rows, keys)] = query(
         db_path, "select count(*), count(distinct (contact_id, scoring_date)) from main.lead_score_history"
     )
