@@ -58,6 +58,9 @@ LINEAR_MAX_GROWTH = 1.2  # seconds per million events at N <= 1.2 x those at N/4
 
 MARKER = ".leadscore-bench"
 MEASURED_STEPS = ("full_build", "incremental_build", "lead_scores", "reference")
+# The peak-memory target is the engine's: the builds and lead_scores (the reference query is a
+# yardstick for speed; its own peak is on its row).
+ENGINE_STEPS = ("full_build", "incremental_build", "lead_scores")
 LEAD_SCORES_NODE = "model.leadscore.lead_scores"
 
 
@@ -350,11 +353,12 @@ def _run_size(contacts: int, days: int, seed: int, work: Path, say: Progress, sq
         ratio=incremental_chain / full_chain if full_chain > 0 else None,
         ratio_basis="of the same models in the full build", target="(for information)",
     ))
-    peak = max(run.step(key).peak_rss_mib or 0.0 for key in MEASURED_STEPS)
+    peak = max(run.step(key).peak_rss_mib or 0.0 for key in ENGINE_STEPS)
     run.steps.append(Step(
-        key="peak_memory", label="peak memory, largest measured step", command="", seconds=0.0,
+        key="peak_memory", label="peak memory of the engine, largest step", command="", seconds=0.0,
         process_seconds=0.0, peak_rss_mib=peak,
-        measures="max RSS of the builds, lead_scores and the reference", target=f"< {PEAK_RSS_MAX_MIB:,.0f} MiB",
+        measures="max RSS of the builds and lead_scores (the reference's is on its row)",
+        target=f"< {PEAK_RSS_MAX_MIB:,.0f} MiB",
         met=peak < PEAK_RSS_MAX_MIB,
     ))
     return run
