@@ -7,14 +7,15 @@
     - a longer gap going from under to at-or-over rose continuously (a negative rule decaying):
       the gap is narrowed by a search that scores `branching` - 1 evenly spaced seconds inside it
       and keeps the sub-gap where the score first reaches the threshold, `search_steps` times
-      (32^7 s is over a thousand years), down to one second: `search`;
+      (32^7 s is over a thousand years; macro crossing_search_shape), down to one second: `search`;
     - a contact already at or over the threshold at its first instant (its fit alone) has no
       crossing: `initial`, at no instant.
     A gap that starts and ends under the threshold is not searched: with per-rule half-lives or
     caps the score could rise over and fall back inside it without any event (see README). -#}
 {%- set mql_threshold = leadscore.number_var('mql_threshold') -%}
-{%- set branching = 32 -%}
-{%- set search_steps = 7 -%}
+{%- set search_shape = leadscore.crossing_search_shape() -%}
+{%- set branching = 2 ** search_shape['bits'] -%}
+{%- set search_steps = search_shape['steps'] -%}
 
 with
 
@@ -138,15 +139,25 @@ binary_digits as (
     select 1 as digit
 ),
 
-{# 1 .. branching - 1 (branching = 32: five binary digits) #}
-step_indexes as (
-    select digit_1.digit + 2 * digit_2.digit + 4 * digit_3.digit + 8 * digit_4.digit + 16 * digit_5.digit as step_index
+{# 0 .. 63 #}
+numbers_below_64 as (
+    select
+        digit_1.digit + 2 * digit_2.digit + 4 * digit_3.digit + 8 * digit_4.digit
+        + 16 * digit_5.digit + 32 * digit_6.digit as number
     from binary_digits as digit_1
     cross join binary_digits as digit_2
     cross join binary_digits as digit_3
     cross join binary_digits as digit_4
     cross join binary_digits as digit_5
-    where digit_1.digit + digit_2.digit + digit_3.digit + digit_4.digit + digit_5.digit > 0
+    cross join binary_digits as digit_6
+),
+
+{# 1 .. branching - 1 (branching at most 4,096: macro crossing_search_shape) #}
+step_indexes as (
+    select low_digits.number + 64 * high_digits.number as step_index
+    from numbers_below_64 as low_digits
+    cross join numbers_below_64 as high_digits
+    where low_digits.number + 64 * high_digits.number between 1 and {{ branching - 1 }}
 ),
 
 spans_0 as (

@@ -1,0 +1,18 @@
+{#- The shape of int_mql_crossings_located's search for the crossing second inside a gap: each
+    step scores 2^bits - 1 evenly spaced seconds (bits at most 12) and keeps the sub-gap where the
+    score first reaches the threshold; bits x steps >= 35 narrows any gap under a thousand years
+    down to one second. DuckDB plans each CTE once: many cheap steps (31 probes, 7 steps). Spark's
+    analyzer expands a CTE at every reference, and each step refers to the one before several
+    times, so its plan grows exponentially with the steps: few wide steps (4,095 probes, 3 steps).
+    The crossings are the same. -#}
+{% macro crossing_search_shape() -%}
+    {{ return(adapter.dispatch('crossing_search_shape', 'leadscore')()) }}
+{%- endmacro %}
+
+{% macro default__crossing_search_shape() -%}
+    {{ return({'bits': 5, 'steps': 7}) }}
+{%- endmacro %}
+
+{% macro spark__crossing_search_shape() -%}
+    {{ return({'bits': 12, 'steps': 3}) }}
+{%- endmacro %}
