@@ -221,74 +221,95 @@
         on matches.event_rule_id = segments.event_rule_id
 ),
 
+{# a small number for each stream: the long sequence below sorts on it #}
+{{ name }}__stream_numbers as (
+    select
+        stream_id,
+        row_number() over (order by stream_id) as stream_number
+    from (select distinct stream_id from {{ name }}__stream_events) as stream_ids
+),
+
+{{ name }}__numbered_events as (
+    select
+        stream_events.contact_id,
+        stream_numbers.stream_number,
+        stream_events.segment_epoch,
+        stream_events.occurred_epoch,
+        stream_events.raw_points,
+        stream_events.half_life_days,
+        stream_events.max_points,
+        stream_events.is_unlock_rule
+    from {{ name }}__stream_events as stream_events
+    inner join {{ name }}__stream_numbers as stream_numbers
+        on stream_events.stream_id = stream_numbers.stream_id
+),
+
 {{ name }}__streams as (
     select
         contact_id,
-        stream_id,
+        stream_number,
         max(half_life_days) as half_life_days,
         max(max_points) as max_points,
         min(occurred_epoch) as first_epoch,
         max(occurred_epoch) as reference_epoch
-    from {{ name }}__stream_events
-    group by contact_id, stream_id
+    from {{ name }}__numbered_events
+    group by contact_id, stream_number
 ),
 
 {# per stream and segment: its first instant and the points that happened then #}
 {{ name }}__segment_starts as (
     select
         contact_id,
-        stream_id,
+        stream_number,
         segment_epoch,
         min(occurred_epoch) as first_epoch
-    from {{ name }}__stream_events
-    group by contact_id, stream_id, segment_epoch
+    from {{ name }}__numbered_events
+    group by contact_id, stream_number, segment_epoch
 ),
 
 {{ name }}__segment_first_points as (
     select
         starts.contact_id,
-        starts.stream_id,
+        starts.stream_number,
         starts.segment_epoch,
         starts.first_epoch,
-        sum(stream_events.raw_points) as first_points
+        sum(numbered_events.raw_points) as first_points
     from {{ name }}__segment_starts as starts
-    inner join {{ name }}__stream_events as stream_events
+    inner join {{ name }}__numbered_events as numbered_events
         on
-            starts.contact_id = stream_events.contact_id
-            and starts.stream_id = stream_events.stream_id
-            and starts.segment_epoch = stream_events.segment_epoch
-            and starts.first_epoch = stream_events.occurred_epoch
-    group by starts.contact_id, starts.stream_id, starts.segment_epoch, starts.first_epoch
+            starts.contact_id = numbered_events.contact_id
+            and starts.stream_number = numbered_events.stream_number
+            and starts.segment_epoch = numbered_events.segment_epoch
+            and starts.first_epoch = numbered_events.occurred_epoch
+    group by starts.contact_id, starts.stream_number, starts.segment_epoch, starts.first_epoch
 ),
 
 {# events (row_kind 0) and instants (row_kind 1, once per stream of their contact that has begun)
    in one sequence: at equal times an event comes first, it counts at its own instant #}
 {{ name }}__stream_rows as (
     select
-        stream_events.contact_id,
-        stream_events.stream_id,
-        stream_events.segment_epoch,
-        stream_events.occurred_epoch as row_epoch,
+        numbered_events.contact_id,
+        numbered_events.stream_number,
+        numbered_events.segment_epoch,
+        numbered_events.occurred_epoch as row_epoch,
         0 as row_kind,
-        stream_events.raw_points * {{ leadscore.decay_factor(
-            leadscore.age_days('streams.reference_epoch', 'stream_events.occurred_epoch'), 'streams.half_life_days'
+        numbered_events.raw_points * {{ leadscore.decay_factor(
+            leadscore.age_days('streams.reference_epoch', 'numbered_events.occurred_epoch'), 'streams.half_life_days'
         ) }} as weighted_points,
-        stream_events.occurred_epoch as scored_epoch,
-        stream_events.is_unlock_rule
-    from {{ name }}__stream_events as stream_events
+        numbered_events.is_unlock_rule
+    from {{ name }}__numbered_events as numbered_events
     inner join {{ name }}__streams as streams
         on
-            stream_events.contact_id = streams.contact_id
-            and stream_events.stream_id = streams.stream_id
+            numbered_events.contact_id = streams.contact_id
+            and numbered_events.stream_number = streams.stream_number
     union all
     select
         instants.contact_id,
-        streams.stream_id,
+        streams.stream_number,
         coalesce(recycled.recycled_epoch, -1.0) as segment_epoch,
         instants.evaluated_epoch as row_epoch,
         1 as row_kind,
         cast(null as double) as weighted_points,
-        cast(null as double) as scored_epoch,
         cast(null as integer) as is_unlock_rule
     from {{ instants }} as instants
     inner join {{ name }}__streams as streams
@@ -302,22 +323,22 @@
 {{ name }}__running as (
     select
         contact_id,
-        stream_id,
+        stream_number,
         segment_epoch,
         row_kind,
         row_epoch,
         sum(weighted_points) over (
-            partition by contact_id, stream_id, segment_epoch
+            partition by contact_id, stream_number, segment_epoch
             order by row_epoch, row_kind
             rows between unbounded preceding and current row
         ) as weighted_points,
-        max(scored_epoch) over (
-            partition by contact_id, stream_id, segment_epoch
+        max(case when row_kind = 0 then row_epoch end) over (
+            partition by contact_id, stream_number, segment_epoch
             order by row_epoch, row_kind
             rows between unbounded preceding and current row
         ) as last_scored_epoch,
         max(is_unlock_rule) over (
-            partition by contact_id, stream_id, segment_epoch
+            partition by contact_id, stream_number, segment_epoch
             order by row_epoch, row_kind
             rows between unbounded preceding and current row
         ) as has_unlock_event
@@ -343,11 +364,11 @@
     inner join {{ name }}__streams as streams
         on
             running.contact_id = streams.contact_id
-            and running.stream_id = streams.stream_id
+            and running.stream_number = streams.stream_number
     inner join {{ name }}__segment_first_points as first_points
         on
             running.contact_id = first_points.contact_id
-            and running.stream_id = first_points.stream_id
+            and running.stream_number = first_points.stream_number
             and running.segment_epoch = first_points.segment_epoch
     where running.row_kind = 1 and running.last_scored_epoch is not null
 ),

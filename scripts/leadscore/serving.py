@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -188,6 +190,18 @@ def _write(db_path: Path, target: Path, relations: list[Relation], storage_versi
         con.close()
 
 
+PAUSE_ENV = "LEADSCORE_PUBLISH_PAUSE_SECONDS"
+
+
+def _pause_before_swap() -> None:
+    """Fault injection for the crash-safety test: wait between writing the new file and swapping it
+    in, so that a kill lands exactly there. Unset (always, outside that test): no pause."""
+    seconds = float(os.environ.get(PAUSE_ENV) or 0)
+    if seconds > 0:
+        print(f"Publishing paused before the swap for {seconds:g} s ({PAUSE_ENV})", file=sys.stderr, flush=True)
+        time.sleep(seconds)
+
+
 def publish(
     db_path: Path,
     serving_path: Path,
@@ -206,6 +220,7 @@ def publish(
     try:
         _write(db_path, staging, relations, storage_version)
         _fsync(staging)
+        _pause_before_swap()
         os.replace(staging, serving_path)
         _fsync(serving_path.parent, directory=True)
     except (duckdb.Error, OSError) as error:

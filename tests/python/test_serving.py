@@ -257,6 +257,21 @@ def test_a_killed_build_or_load_leaves_everything_usable(built: Path, warehouse:
     count = "select count(*) from lead_scores"
     assert query(serving, count) == query(built / "serving.duckdb", count)
 
+    # Killed with the new file written in full but not yet swapped in (a pause injected just before the
+    # swap): readers keep exactly the file they had, and the next run removes the leftover.
+    before_swap = digest(serving)
+    log = tmp_path / "killed_before_swap.log"
+    with open(log, "wb") as handle:
+        killed = subprocess.Popen(
+            leadscore("build", "--db", str(warehouse), "--as-of", LATEST), stdout=handle, stderr=subprocess.STDOUT,
+            env={**ENV, "LEADSCORE_PUBLISH_PAUSE_SECONDS": "300"},
+        )
+    wait_for_output(log, "Publishing paused before the swap", killed)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    assert list(serving.parent.glob(f".{serving.name}.*.tmp")), "killed between the write and the swap"
+    assert digest(serving) == before_swap
+
     log = tmp_path / "killed_load.log"
     killed = start(leadscore("load", str(built / "raw"), "--db", str(warehouse)), log)
     wait_for_output(log, "Loading contacts", killed)
@@ -276,6 +291,7 @@ def test_a_killed_build_or_load_leaves_everything_usable(built: Path, warehouse:
         built / "warehouse.duckdb", "select count(*) from raw.contacts"
     )
     assert list(tmp_path.glob(".serving.duckdb.*")) == [], "no half-written file is left behind"
+    assert list(serving.parent.glob(f".{serving.name}.*")) == [], "no half-written file is left behind"
 
 
 def test_export_reads_the_serving_file_even_while_the_warehouse_is_held(warehouse: Path, tmp_path: Path) -> None:
