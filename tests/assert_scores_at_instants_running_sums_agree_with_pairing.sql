@@ -61,44 +61,7 @@ instants as (
         on instant_scores.contact_id = sampled_contacts.contact_id
 ),
 
-event_matches as (
-    select events_matched.*
-    from events_matched
-    inner join sampled_contacts
-        on events_matched.contact_id = sampled_contacts.contact_id
-),
-
-recycles as (
-    select
-        status_changes.contact_id,
-        {{ leadscore.epoch_seconds('status_changes.changed_at') }} as recycled_epoch
-    from status_changes
-    inner join sampled_contacts
-        on status_changes.contact_id = sampled_contacts.contact_id
-    where
-        status_changes.status = lower('{{ var("recycle_status") }}')
-        and status_changes.changed_at <= {{ leadscore.as_of_timestamp() }}
-),
-
-adjustments as (
-    select
-        score_adjustments.contact_id,
-        score_adjustments.points,
-        {{ leadscore.epoch_seconds('score_adjustments.created_at') }} as created_epoch,
-        {{ leadscore.epoch_seconds('score_adjustments.expires_at') }} as expires_epoch
-    from score_adjustments
-    inner join sampled_contacts
-        on score_adjustments.contact_id = sampled_contacts.contact_id
-    where score_adjustments.created_at <= {{ leadscore.as_of_timestamp() }}
-),
-
-fit_scores as (
-    select
-        contact_id,
-        sum(points) as fit_score
-    from fit_rules_applied
-    group by contact_id
-),
+{{ leadscore.instant_scoring_inputs('sampled_contacts') }},
 
 {{ leadscore.lead_score_at_instants(
     'paired_scores', 'instants', 'event_matches', 'recycles', 'adjustments', 'fit_scores', 'settings',

@@ -320,6 +320,8 @@
         on instants.instant_key = recycled.instant_key
 ),
 
+{%- set running_frame = 'partition by contact_id, stream_number, segment_epoch order by row_epoch, row_kind'
+    ~ ' rows between unbounded preceding and current row' %}
 {{ name }}__running as (
     select
         contact_id,
@@ -327,21 +329,9 @@
         segment_epoch,
         row_kind,
         row_epoch,
-        sum(weighted_points) over (
-            partition by contact_id, stream_number, segment_epoch
-            order by row_epoch, row_kind
-            rows between unbounded preceding and current row
-        ) as weighted_points,
-        max(case when row_kind = 0 then row_epoch end) over (
-            partition by contact_id, stream_number, segment_epoch
-            order by row_epoch, row_kind
-            rows between unbounded preceding and current row
-        ) as last_scored_epoch,
-        max(is_unlock_rule) over (
-            partition by contact_id, stream_number, segment_epoch
-            order by row_epoch, row_kind
-            rows between unbounded preceding and current row
-        ) as has_unlock_event
+        sum(weighted_points) over ({{ running_frame }}) as weighted_points,
+        max(case when row_kind = 0 then row_epoch end) over ({{ running_frame }}) as last_scored_epoch,
+        max(is_unlock_rule) over ({{ running_frame }}) as has_unlock_event
     from {{ name }}__stream_rows
 ),
 
@@ -385,5 +375,53 @@
             stream_totals.contact_id = instants.contact_id
             and stream_totals.evaluated_epoch = instants.evaluated_epoch
     group by instants.instant_key
+)
+{%- endmacro %}
+
+{#- The inputs of lead_score_at_instants for the contacts of the CTE `contacts` (contact_id), as
+    comma-separated CTEs fit_scores, event_matches, recycles and adjustments, from the CTEs
+    fit_rules_applied (int_fit_rules_applied), events_matched (int_engagement_events_matched),
+    status_changes (stg_raw__lead_status_changes) and score_adjustments
+    (stg_raw__score_adjustments). -#}
+{% macro instant_scoring_inputs(contacts) -%}
+fit_scores as (
+    select
+        fit_rules_applied.contact_id,
+        sum(fit_rules_applied.points) as fit_score
+    from fit_rules_applied
+    inner join {{ contacts }}
+        on fit_rules_applied.contact_id = {{ contacts }}.contact_id
+    group by fit_rules_applied.contact_id
+),
+
+event_matches as (
+    select events_matched.*
+    from events_matched
+    inner join {{ contacts }}
+        on events_matched.contact_id = {{ contacts }}.contact_id
+),
+
+recycles as (
+    select
+        status_changes.contact_id,
+        {{ leadscore.epoch_seconds('status_changes.changed_at') }} as recycled_epoch
+    from status_changes
+    inner join {{ contacts }}
+        on status_changes.contact_id = {{ contacts }}.contact_id
+    where
+        status_changes.status = lower('{{ var("recycle_status") }}')
+        and status_changes.changed_at <= {{ leadscore.as_of_timestamp() }}
+),
+
+adjustments as (
+    select
+        score_adjustments.contact_id,
+        score_adjustments.points,
+        {{ leadscore.epoch_seconds('score_adjustments.created_at') }} as created_epoch,
+        {{ leadscore.epoch_seconds('score_adjustments.expires_at') }} as expires_epoch
+    from score_adjustments
+    inner join {{ contacts }}
+        on score_adjustments.contact_id = {{ contacts }}.contact_id
+    where score_adjustments.created_at <= {{ leadscore.as_of_timestamp() }}
 )
 {%- endmacro %}

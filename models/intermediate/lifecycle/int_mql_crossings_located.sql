@@ -92,46 +92,7 @@ searched_contacts as (
     where evaluated_epoch - previous_epoch > 1
 ),
 
-fit_scores as (
-    select
-        fit_rules_applied.contact_id,
-        sum(fit_rules_applied.points) as fit_score
-    from fit_rules_applied
-    inner join searched_contacts
-        on fit_rules_applied.contact_id = searched_contacts.contact_id
-    group by fit_rules_applied.contact_id
-),
-
-event_matches as (
-    select events_matched.*
-    from events_matched
-    inner join searched_contacts
-        on events_matched.contact_id = searched_contacts.contact_id
-),
-
-recycles as (
-    select
-        status_changes.contact_id,
-        {{ leadscore.epoch_seconds('status_changes.changed_at') }} as recycled_epoch
-    from status_changes
-    inner join searched_contacts
-        on status_changes.contact_id = searched_contacts.contact_id
-    where
-        status_changes.status = lower('{{ var("recycle_status") }}')
-        and status_changes.changed_at <= {{ leadscore.as_of_timestamp() }}
-),
-
-adjustments as (
-    select
-        score_adjustments.contact_id,
-        score_adjustments.points,
-        {{ leadscore.epoch_seconds('score_adjustments.created_at') }} as created_epoch,
-        {{ leadscore.epoch_seconds('score_adjustments.expires_at') }} as expires_epoch
-    from score_adjustments
-    inner join searched_contacts
-        on score_adjustments.contact_id = searched_contacts.contact_id
-    where score_adjustments.created_at <= {{ leadscore.as_of_timestamp() }}
-),
+{{ leadscore.instant_scoring_inputs('searched_contacts') }},
 
 binary_digits as (
     select 0 as digit
