@@ -67,7 +67,13 @@
     left join {{ fit_scores }} as fit
         on instants.contact_id = fit.contact_id
     left join {{ name }}__engagement as engagement
+        {%- if running_sums %}
+        on
+            instants.contact_id = engagement.contact_id
+            and instants.evaluated_epoch = engagement.evaluated_epoch
+        {%- else %}
         on instants.instant_key = engagement.instant_key
+        {%- endif %}
     left join {{ name }}__adjustments as adjustments
         on instants.instant_key = adjustments.instant_key
 ),
@@ -173,7 +179,9 @@
     instant whose events in force all happened at T itself takes their undecayed sum, exactly
     what a build as of T computes.
 
-    event_matches must also carry event_rule_id (unique per event and rule). -#}
+    event_matches must also carry event_rule_id (unique per event and rule), and each instant
+    must be the only one of its contact at its second. Ends with the CTE `name`__engagement keyed
+    by contact_id and evaluated_epoch. -#}
 {% macro instant_engagement_running_sums(name, instants, event_matches, recycles, reset_on_recycle) -%}
 {{ name }}__recycles_in_force as (
     select
@@ -365,16 +373,13 @@
 
 {{ name }}__engagement as (
     select
-        instants.instant_key,
-        sum(stream_totals.points) as rule_points,
-        max(stream_totals.last_scored_epoch) as last_scored_epoch,
-        max(stream_totals.has_unlock_event) as has_unlock_event
-    from {{ name }}__stream_totals as stream_totals
-    inner join {{ instants }} as instants
-        on
-            stream_totals.contact_id = instants.contact_id
-            and stream_totals.evaluated_epoch = instants.evaluated_epoch
-    group by instants.instant_key
+        contact_id,
+        evaluated_epoch,
+        sum(points) as rule_points,
+        max(last_scored_epoch) as last_scored_epoch,
+        max(has_unlock_event) as has_unlock_event
+    from {{ name }}__stream_totals
+    group by contact_id, evaluated_epoch
 )
 {%- endmacro %}
 

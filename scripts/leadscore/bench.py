@@ -468,7 +468,14 @@ def _machine() -> dict[str, Any]:
         "duckdb": duckdb.__version__,
         "dbt_core": dbt.version.__version__,
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "dbt_threads": int(os.environ.get("LEADSCORE_DBT_THREADS") or 2),
+        "duckdb_memory_limit": _profile_memory_limit_value(),
     }
+
+
+def _profile_memory_limit_value() -> str:
+    """The memory_limit a build gets: $LEADSCORE_DUCKDB_MEMORY, else the profile's 3GB."""
+    return os.environ.get("LEADSCORE_DUCKDB_MEMORY") or "3GB"
 
 
 NOTES = [
@@ -556,7 +563,8 @@ def write_reports(out_dir: Path, runs: list[SizeRun], command: str, machine: dic
         "# leadscore bench",
         "",
         f"`{command}`, {now}, on {machine['cpus']} CPUs / {machine['memory_gib']} GiB "
-        f"(DuckDB {machine['duckdb']}, dbt-core {machine['dbt_core']}).",
+        f"(DuckDB {machine['duckdb']}, dbt-core {machine['dbt_core']}; builds with {machine['dbt_threads']} dbt "
+        f"thread(s) and DuckDB memory_limit {machine['duckdb_memory_limit']}).",
         "",
     ]
     for run in runs:
