@@ -338,7 +338,7 @@ def _run_size(contacts: int, days: int, seed: int, work: Path, say: Progress, sq
         key="lead_scores_chain", label="lead_scores and its upstream models, in the full build",
         command="(from the full build's run_results.json)", seconds=full_chain, process_seconds=0.0,
         peak_rss_mib=None, measures=f"summed dbt execution time of {run.dbt['full_build']['lead_scores_chain_models']} "
-        "models (2 threads)",
+        f"models ({_dbt_threads()} dbt thread(s))",
         ratio=full_chain / reference.seconds if reference.seconds > 0 else None, ratio_basis="of the reference",
         target="(for information)",
     ))
@@ -349,7 +349,7 @@ def _run_size(contacts: int, days: int, seed: int, work: Path, say: Progress, sq
         command="(from the incremental build's run_results.json)", seconds=incremental_chain,
         process_seconds=0.0, peak_rss_mib=None,
         measures=f"summed dbt execution time of {run.dbt['incremental_build']['lead_scores_chain_models']} "
-        "models (2 threads)",
+        f"models ({_dbt_threads()} dbt thread(s))",
         ratio=incremental_chain / full_chain if full_chain > 0 else None,
         ratio_basis="of the same models in the full build", target="(for information)",
     ))
@@ -468,9 +468,14 @@ def _machine() -> dict[str, Any]:
         "duckdb": duckdb.__version__,
         "dbt_core": dbt.version.__version__,
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-        "dbt_threads": int(os.environ.get("LEADSCORE_DBT_THREADS") or 2),
+        "dbt_threads": _dbt_threads(),
         "duckdb_memory_limit": _profile_memory_limit_value(),
     }
+
+
+def _dbt_threads() -> int:
+    """dbt's threads in a build: $LEADSCORE_DBT_THREADS, else the profile's 2."""
+    return int(os.environ.get("LEADSCORE_DBT_THREADS") or 2)
 
 
 def _profile_memory_limit_value() -> str:
@@ -503,7 +508,7 @@ def _build_summary(run: SizeRun, key: str) -> str:
     return (
         f"{run.step(key).label}: {run.step(key).process_seconds:,.1f} s in all, of which dbt's run "
         f"{profile.get('elapsed_seconds', 0):,.1f} s (the rest: start-up, parse, publish); busy seconds by node "
-        f"type (2 threads): {busy}. Slowest nodes: {slowest}."
+        f"type ({_dbt_threads()} dbt thread(s)): {busy}. Slowest nodes: {slowest}."
     )
 
 
