@@ -197,48 +197,36 @@ spans_0 as (
             on probes_{{ step }}.instant_key = probe_scores_{{ step }}.instant_key
     ),
 
-    {# the first second probed at or over the threshold, and the last one probed before it #}
-    first_over_{{ step }} as (
+    {# each point with the one probed just before it, and the span's first second probed at or
+       over the threshold: one pass over span_points (Spark inlines every reference of a CTE) #}
+    ordered_points_{{ step }} as (
         select
             span_id,
-            min(evaluated_epoch) as high_epoch
+            contact_id,
+            evaluated_epoch,
+            lead_score,
+            engagement_score,
+            lag(evaluated_epoch) over (partition by span_id order by evaluated_epoch) as previous_epoch,
+            lag(lead_score) over (partition by span_id order by evaluated_epoch) as previous_score,
+            lag(engagement_score) over (partition by span_id order by evaluated_epoch) as previous_engagement,
+            min(case when lead_score >= {{ mql_threshold }} then evaluated_epoch end)
+                over (partition by span_id) as first_over_epoch
         from span_points_{{ step }}
-        where lead_score >= {{ mql_threshold }}
-        group by span_id
     ),
 
-    last_under_{{ step }} as (
-        select
-            span_points_{{ step }}.span_id,
-            max(span_points_{{ step }}.evaluated_epoch) as low_epoch
-        from span_points_{{ step }}
-        inner join first_over_{{ step }}
-            on span_points_{{ step }}.span_id = first_over_{{ step }}.span_id
-        where span_points_{{ step }}.evaluated_epoch < first_over_{{ step }}.high_epoch
-        group by span_points_{{ step }}.span_id
-    ),
-
+    {# the sub-gap from the last second probed under the threshold to the first one at or over it #}
     spans_{{ step + 1 }} as (
         select
-            high_points.span_id,
-            high_points.contact_id,
-            low_points.evaluated_epoch as low_epoch,
-            low_points.lead_score as low_score,
-            low_points.engagement_score as low_engagement,
-            high_points.evaluated_epoch as high_epoch,
-            high_points.lead_score as high_score,
-            high_points.engagement_score as high_engagement
-        from first_over_{{ step }}
-        inner join span_points_{{ step }} as high_points
-            on
-                first_over_{{ step }}.span_id = high_points.span_id
-                and first_over_{{ step }}.high_epoch = high_points.evaluated_epoch
-        inner join last_under_{{ step }}
-            on first_over_{{ step }}.span_id = last_under_{{ step }}.span_id
-        inner join span_points_{{ step }} as low_points
-            on
-                last_under_{{ step }}.span_id = low_points.span_id
-                and last_under_{{ step }}.low_epoch = low_points.evaluated_epoch
+            span_id,
+            contact_id,
+            previous_epoch as low_epoch,
+            previous_score as low_score,
+            previous_engagement as low_engagement,
+            evaluated_epoch as high_epoch,
+            lead_score as high_score,
+            engagement_score as high_engagement
+        from ordered_points_{{ step }}
+        where evaluated_epoch = first_over_epoch and previous_epoch is not null
     ),
 {% endfor %}
 
