@@ -20,7 +20,7 @@
             identifier=seed_nodes[0].alias or seed_nodes[0].name
         ) -%}
     {%- else -%}
-        {%- set seed = api.Relation.create(database=target.database, schema=target.schema, identifier='crm_field_mappings') -%}
+        {%- set seed = api.Relation.create(database=target.get('database'), schema=target.schema, identifier='crm_field_mappings') -%}
     {%- endif -%}
     {%- if adapter.get_relation(database=seed.database, schema=seed.schema, identifier=seed.identifier) is none -%}
         {#- compiled before the seed was ever loaded (dbt compile, sqlfluff): the table's own names -#}
