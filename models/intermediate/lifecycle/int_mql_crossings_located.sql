@@ -94,31 +94,22 @@ searched_contacts as (
 
 {{ leadscore.instant_scoring_inputs('searched_contacts') }},
 
-binary_digits as (
-    select 0 as digit
-    union all
-    select 1 as digit
-),
-
-{# 0 .. 63 #}
+{# 0 .. 63: a list of values, one node of Spark's plan, which copies this CTE into every step #}
 numbers_below_64 as (
-    select
-        digit_1.digit + 2 * digit_2.digit + 4 * digit_3.digit + 8 * digit_4.digit
-        + 16 * digit_5.digit + 32 * digit_6.digit as number
-    from binary_digits as digit_1
-    cross join binary_digits as digit_2
-    cross join binary_digits as digit_3
-    cross join binary_digits as digit_4
-    cross join binary_digits as digit_5
-    cross join binary_digits as digit_6
+    select numbers.number
+    from (
+        values {% for number in range(64) %}({{ number }}){{ ', ' if not loop.last }}{% endfor %}
+    ) as numbers (number)
 ),
 
-{# 1 .. branching - 1 (branching at most 4,096: macro crossing_search_shape) #}
+{# 0 .. branching (at most 4,096: macro crossing_search_shape); 0 and branching are a span's ends #}
 step_indexes as (
     select low_digits.number + 64 * high_digits.number as step_index
     from numbers_below_64 as low_digits
     cross join numbers_below_64 as high_digits
-    where low_digits.number + 64 * high_digits.number between 1 and {{ branching - 1 }}
+    where low_digits.number + 64 * high_digits.number < {{ branching }}
+    union all
+    select {{ branching }} as step_index
 ),
 
 spans_0 as (
@@ -140,29 +131,53 @@ spans_0 as (
 
 {% for step in range(search_steps) %}
 
-    probe_points_{{ step }} as (
+    {# the span's two ends, whose scores are known, and the seconds probed between them #}
+    span_seconds_{{ step }} as (
         select
             spans_{{ step }}.span_id,
             spans_{{ step }}.contact_id,
             spans_{{ step }}.low_epoch,
             spans_{{ step }}.high_epoch,
             spans_{{ step }}.low_epoch
-            + ceil((spans_{{ step }}.high_epoch - spans_{{ step }}.low_epoch) * step_indexes.step_index / {{ branching }}.0) as probe_epoch
+            + ceil((spans_{{ step }}.high_epoch - spans_{{ step }}.low_epoch) * step_indexes.step_index / {{ branching }}.0) as evaluated_epoch,
+            step_indexes.step_index in (0, {{ branching }}) as is_end,
+            case step_indexes.step_index
+                when 0 then spans_{{ step }}.low_score
+                when {{ branching }} then spans_{{ step }}.high_score
+            end as known_score,
+            case step_indexes.step_index
+                when 0 then spans_{{ step }}.low_engagement
+                when {{ branching }} then spans_{{ step }}.high_engagement
+            end as known_engagement
         from spans_{{ step }}
         cross join step_indexes
     ),
 
-    probes_{{ step }} as (
+    {# each second once: the CTEs below read the span through this one (Spark inlines every reference) #}
+    points_{{ step }} as (
         select distinct
             {{ dbt.concat([
                 'span_id', "'|'",
-                'cast(cast(probe_epoch as ' ~ dbt.type_bigint() ~ ') as ' ~ dbt.type_string() ~ ')'
+                'cast(cast(evaluated_epoch as ' ~ dbt.type_bigint() ~ ') as ' ~ dbt.type_string() ~ ')'
             ]) }} as instant_key,
             span_id,
             contact_id,
-            probe_epoch as evaluated_epoch
-        from probe_points_{{ step }}
-        where probe_epoch > low_epoch and probe_epoch < high_epoch
+            evaluated_epoch,
+            is_end,
+            known_score,
+            known_engagement
+        from span_seconds_{{ step }}
+        where is_end or (evaluated_epoch > low_epoch and evaluated_epoch < high_epoch)
+    ),
+
+    probes_{{ step }} as (
+        select
+            instant_key,
+            span_id,
+            contact_id,
+            evaluated_epoch
+        from points_{{ step }}
+        where not is_end
     ),
 
     {{ leadscore.lead_score_at_instants(
@@ -171,30 +186,20 @@ spans_0 as (
 
     span_points_{{ step }} as (
         select
-            span_id,
-            contact_id,
-            low_epoch as evaluated_epoch,
-            low_score as lead_score,
-            low_engagement as engagement_score
-        from spans_{{ step }}
-        union all
-        select
-            span_id,
-            contact_id,
-            high_epoch as evaluated_epoch,
-            high_score as lead_score,
-            high_engagement as engagement_score
-        from spans_{{ step }}
-        union all
-        select
-            probes_{{ step }}.span_id,
-            probes_{{ step }}.contact_id,
-            probes_{{ step }}.evaluated_epoch,
-            probe_scores_{{ step }}.lead_score,
-            probe_scores_{{ step }}.engagement_score
-        from probes_{{ step }}
-        inner join probe_scores_{{ step }}
-            on probes_{{ step }}.instant_key = probe_scores_{{ step }}.instant_key
+            points_{{ step }}.span_id,
+            points_{{ step }}.contact_id,
+            points_{{ step }}.evaluated_epoch,
+            case
+                when points_{{ step }}.is_end then points_{{ step }}.known_score
+                else probe_scores_{{ step }}.lead_score
+            end as lead_score,
+            case
+                when points_{{ step }}.is_end then points_{{ step }}.known_engagement
+                else probe_scores_{{ step }}.engagement_score
+            end as engagement_score
+        from points_{{ step }}
+        left join probe_scores_{{ step }}
+            on points_{{ step }}.instant_key = probe_scores_{{ step }}.instant_key
     ),
 
     {# each point with the one probed just before it, and the span's first second probed at or
