@@ -1,6 +1,5 @@
-"""The Spark target (dbt-spark, method session, local[2]) builds the scoring core and the account
-scores — seeds, models, data tests, unit tests — from the same raw data as DuckDB and gives the
-same public tables."""
+"""The Spark target (dbt-spark, method session, local[2]) builds the whole project (seeds, models,
+data tests, unit tests) from the same raw data as DuckDB and gives the same public tables."""
 
 from __future__ import annotations
 
@@ -19,13 +18,13 @@ from leadscore.generate import generate
 from leadscore.load import load_directory
 
 AS_OF = "2024-07-01T00:00:00Z"
-# The scoring core and the account scores, with every test and unit test on their path. The
-# lifecycle and feedback models (issues 5 and 6) are not yet verified on Spark.
-SPARK_SELECTION = "+lead_scores +lead_score_breakdown +account_scores"
+# The whole project: every model, data test and unit test.
+SPARK_SELECTION = None
 COMPARED = {
     "lead_scores": ["contact_id"],
     "lead_score_breakdown": ["contribution_id"],
     "account_scores": ["account_id"],
+    "mql_events": ["mql_event_id"],
 }
 
 
