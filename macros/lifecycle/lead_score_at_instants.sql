@@ -23,6 +23,20 @@
 {%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode', ['reset', 'keep']) == 'reset') -%}
 {%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
 {%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
+{# the latest recycle at or before each instant, with recycle_mode reset: events before it are dropped #}
+{{ name }}__recycles_in_force as (
+    select
+        instants.instant_key,
+        max(recycles.recycled_epoch) as recycled_epoch
+    from {{ instants }} as instants
+    inner join {{ recycles }} as recycles
+        on
+            instants.contact_id = recycles.contact_id
+            and recycles.recycled_epoch <= instants.evaluated_epoch
+            and {{ reset_on_recycle }}
+    group by instants.instant_key
+),
+
 {%- if running_sums %}
 {{ leadscore.instant_engagement_running_sums(name, instants, event_matches, recycles, reset_on_recycle) }},
 {%- else %}
@@ -108,21 +122,10 @@
 {%- endmacro %}
 
 {#- The engagement part of lead_score_at_instants by pairing every instant with every earlier
-    event of its contact: exact for every decay method, quadratic in a contact's events. Ends with
-    the CTE `name`__engagement (instant_key, rule_points, last_scored_epoch, has_unlock_event). -#}
+    event of its contact: exact for every decay method, quadratic in a contact's events. Reads the
+    CTE `name`__recycles_in_force; ends with the CTE `name`__engagement (instant_key, rule_points,
+    last_scored_epoch, has_unlock_event). -#}
 {% macro instant_engagement_pairwise(name, instants, event_matches, recycles, reset_on_recycle) -%}
-{{ name }}__recycles_in_force as (
-    select
-        instants.instant_key,
-        max(recycles.recycled_epoch) as recycled_epoch
-    from {{ instants }} as instants
-    inner join {{ recycles }} as recycles
-        on
-            instants.contact_id = recycles.contact_id
-            and recycles.recycled_epoch <= instants.evaluated_epoch
-    group by instants.instant_key
-),
-
 {{ name }}__events_in_force as (
     select
         instants.instant_key,
@@ -179,23 +182,11 @@
     instant whose events in force all happened at T itself takes their undecayed sum, exactly
     what a build as of T computes.
 
-    event_matches must also carry event_rule_id (unique per event and rule), and each instant
+    Reads the CTE `name`__recycles_in_force. event_matches must also carry event_rule_id (unique
+    per event and rule), and each instant
     must be the only one of its contact at its second. Ends with the CTE `name`__engagement keyed
     by contact_id and evaluated_epoch. -#}
 {% macro instant_engagement_running_sums(name, instants, event_matches, recycles, reset_on_recycle) -%}
-{{ name }}__recycles_in_force as (
-    select
-        instants.instant_key,
-        max(recycles.recycled_epoch) as recycled_epoch
-    from {{ instants }} as instants
-    inner join {{ recycles }} as recycles
-        on
-            instants.contact_id = recycles.contact_id
-            and recycles.recycled_epoch <= instants.evaluated_epoch
-            and {{ reset_on_recycle }}
-    group by instants.instant_key
-),
-
 {# the recycle each event comes after: the start of its segment #}
 {{ name }}__event_segments as (
     select
