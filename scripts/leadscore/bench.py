@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -221,7 +222,7 @@ def _profile_memory_limit() -> str:
             profile = yaml.safe_load(handle)
         settings = profile["leadscore"]["outputs"]["duckdb"].get("settings") or {}
         if settings.get("memory_limit"):
-            return str(settings["memory_limit"])
+            return _rendered_env_var(str(settings["memory_limit"]))
     except (OSError, KeyError, TypeError, yaml.YAMLError):
         pass
     con = duckdb.connect(":memory:")
@@ -230,6 +231,12 @@ def _profile_memory_limit() -> str:
     finally:
         con.close()
     return f"{default} (DuckDB default)"
+
+
+def _rendered_env_var(setting: str) -> str:
+    """A profile value ``{{ env_var('NAME', 'default') }}`` as dbt renders it here; others as they are."""
+    match = re.fullmatch(r"\{\{\s*env_var\('(\w+)',\s*'([^']*)'\)\s*\}\}", setting.strip())
+    return (os.environ.get(match.group(1)) or match.group(2)) if match else setting
 
 
 def _count_events(db_path: Path) -> int:
@@ -469,18 +476,13 @@ def _machine() -> dict[str, Any]:
         "dbt_core": dbt.version.__version__,
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "dbt_threads": _dbt_threads(),
-        "duckdb_memory_limit": _profile_memory_limit_value(),
+        "duckdb_memory_limit": _profile_memory_limit(),
     }
 
 
 def _dbt_threads() -> int:
     """dbt's threads in a build: $LEADSCORE_DBT_THREADS, else the profile's 2."""
     return int(os.environ.get("LEADSCORE_DBT_THREADS") or 2)
-
-
-def _profile_memory_limit_value() -> str:
-    """The memory_limit a build gets: $LEADSCORE_DUCKDB_MEMORY, else the profile's 3GB."""
-    return os.environ.get("LEADSCORE_DUCKDB_MEMORY") or "3GB"
 
 
 NOTES = [
