@@ -65,7 +65,7 @@ instants as (
 
 {{ leadscore.lead_score_at_instants(
     'paired_scores', 'instants', 'event_matches', 'recycles', 'adjustments', 'fit_scores', 'settings',
-    running_sums=false
+    engagement='pairwise'
 ) }},
 
 final as (

@@ -18,8 +18,14 @@
     - recycles: contact_id, recycled_epoch (every change to recycle_status up to as_of);
     - adjustments: contact_id, points, created_epoch, expires_epoch;
     - fit_scores: contact_id, fit_score;
-    - settings: inactivity_days, inactivity_points (stg_grid__settings). -#}
-{% macro lead_score_at_instants(name, instants, event_matches, recycles, adjustments, fit_scores, settings, running_sums=false) -%}
+    - settings: inactivity_days, inactivity_points (stg_grid__settings).
+
+    engagement: how the engagement part is computed: 'pairwise' (every decay method; each instant
+    with the earlier events of its contact), 'running_sums' (exponential decay; running sums per
+    stream), or 'rule_sums' (exponential decay, at instants no earlier than the contact's latest
+    event and recycle: event_matches is then a CTE of int_engagement_rule_sums rows, see
+    instant_engagement_rule_sums). -#}
+{% macro lead_score_at_instants(name, instants, event_matches, recycles, adjustments, fit_scores, settings, engagement='pairwise') -%}
 {%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode', ['reset', 'keep']) == 'reset') -%}
 {%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
 {%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
@@ -37,8 +43,10 @@
     group by instants.instant_key
 ),
 
-{%- if running_sums %}
+{%- if engagement == 'running_sums' %}
 {{ leadscore.instant_engagement_running_sums(name, instants, event_matches, recycles, reset_on_recycle) }},
+{%- elif engagement == 'rule_sums' %}
+{{ leadscore.instant_engagement_rule_sums(name, instants, event_matches) }},
 {%- else %}
 {{ leadscore.instant_engagement_pairwise(name, instants, event_matches, recycles, reset_on_recycle) }},
 {%- endif %}
@@ -81,7 +89,7 @@
     left join {{ fit_scores }} as fit
         on instants.contact_id = fit.contact_id
     left join {{ name }}__engagement as engagement
-        {%- if running_sums %}
+        {%- if engagement == 'running_sums' %}
         on
             instants.contact_id = engagement.contact_id
             and instants.evaluated_epoch = engagement.evaluated_epoch
@@ -419,5 +427,43 @@ adjustments as (
     inner join {{ contacts }}
         on score_adjustments.contact_id = {{ contacts }}.contact_id
     where score_adjustments.created_at <= {{ leadscore.as_of_timestamp() }}
+)
+{%- endmacro %}
+
+{#- The engagement part of lead_score_at_instants from int_engagement_rule_sums, for instants no
+    earlier than the contact's latest event and recycle (nothing has happened since the running
+    sums were taken): each rule's decayed total is rule_points x decay_weight x 0.5 ^ ((instant -
+    last occurrence) / half-life), summed over product lines and capped. `rule_sums` is a CTE
+    with contact_id, rule_id, rule_points, decay_weight, half_life_days, last_occurred_epoch,
+    max_points and is_unlock_rule (1/0). Ends with the CTE `name`__engagement (instant_key,
+    rule_points, last_scored_epoch, has_unlock_event). -#}
+{% macro instant_engagement_rule_sums(name, instants, rule_sums) -%}
+{{ name }}__rule_totals as (
+    select
+        instants.instant_key,
+        sums.rule_id,
+        {{ leadscore.capped_rule_points(
+            'sum(sums.rule_points * sums.decay_weight * power(0.5, '
+            ~ leadscore.age_days('instants.evaluated_epoch', 'sums.last_occurred_epoch') ~ ' / sums.half_life_days))',
+            'max(sums.max_points)'
+        ) }} as points,
+        max(sums.last_occurred_epoch) as last_scored_epoch,
+        max(sums.is_unlock_rule) as has_unlock_event
+    from {{ instants }} as instants
+    inner join {{ rule_sums }} as sums
+        on
+            instants.contact_id = sums.contact_id
+            and sums.last_occurred_epoch <= instants.evaluated_epoch
+    group by instants.instant_key, sums.rule_id
+),
+
+{{ name }}__engagement as (
+    select
+        instant_key,
+        sum(points) as rule_points,
+        max(last_scored_epoch) as last_scored_epoch,
+        max(has_unlock_event) as has_unlock_event
+    from {{ name }}__rule_totals
+    group by instant_key
 )
 {%- endmacro %}

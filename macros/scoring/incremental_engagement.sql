@@ -35,12 +35,12 @@
 {%- endmacro %}
 
 {#- A SQL expression: the hash of everything the stored rows depend on besides the raw data. -#}
-{% macro engagement_inputs_key() -%}
+{% macro engagement_inputs_key(extra_vars=[], extra_text_sql="''") -%}
     {%- set var_names = [
         'scoring_grid', 'bot_filter', 'bot_click_seconds', 'bot_burst_clicks', 'bot_burst_seconds',
         'bot_click_event_type', 'bot_delivery_event_type', 'recycle_mode', 'recycle_status',
-        'decay_half_life_days'
-    ] -%}
+        'decay_half_life_days', 'engagement_cap_unlock_rules'
+    ] + extra_vars -%}
     {%- set var_text = [] -%}
     {%- for name in var_names -%}
         {%- do var_text.append(name ~ '=' ~ (var(name, '') | string)) -%}
@@ -58,7 +58,9 @@
         "'#'",
         "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(rule_fields), "'|'", 'rule_id') ~ " from " ~ ref('stg_grid__engagement_rules') ~ "), '')",
         "'#'",
-        "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(mapping_fields), "'|'", 'mapping_id') ~ " from " ~ ref('product_line_mappings') ~ "), '')"
+        "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(mapping_fields), "'|'", 'mapping_id') ~ " from " ~ ref('product_line_mappings') ~ "), '')",
+        "'#'",
+        extra_text_sql
     ])) }}
 {%- endmacro %}
 
@@ -72,13 +74,24 @@
 {%- endmacro %}
 
 {#- What the stored rows of this incremental model allow: a dict with reuse (bool) and, when
-    reused, the computed_as_of and loaded_through literals to look for changes after. -#}
-{% macro engagement_incremental_state() -%}
+    reused, the computed_as_of and loaded_through literals to look for changes after. inputs_key:
+    the model's key expression (default engagement_inputs_key()); blocker: a reason not to reuse
+    the stored rows whatever they are (none: no such reason). -#}
+{% macro engagement_incremental_state(inputs_key=none, blocker=none) -%}
     {%- set state = {'reuse': false, 'reason': 'first build'} -%}
+    {%- set stored_columns = [] -%}
     {%- if leadscore.engagement_is_incremental() -%}
+        {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- endif -%}
+    {%- if 'inputs_key' not in stored_columns -%}
+        {%- if leadscore.engagement_is_incremental() -%}
+            {%- do state.update({'reason': 'the stored table has no bookkeeping columns (built by an older version)'}) -%}
+            {%- do log(this.identifier ~ ': recomputing every contact (' ~ state.reason ~ ')', info=true) -%}
+        {%- endif -%}
+    {%- else -%}
         {%- set query -%}
             with current_inputs as (
-                select {{ leadscore.engagement_inputs_key() }} as inputs_key
+                select {{ inputs_key or leadscore.engagement_inputs_key() }} as inputs_key
             ),
 
             stored as (
@@ -107,6 +120,8 @@
         {%- set row = run_query(query).rows[0] -%}
         {%- if row[0] == 0 -%}
             {%- do state.update({'reason': 'no stored rows'}) -%}
+        {%- elif blocker -%}
+            {%- do state.update({'reason': blocker}) -%}
         {%- elif row[3] > 0 -%}
             {%- do state.update({'reason': 'the grid, the product-line mappings or a scoring var changed'}) -%}
         {%- elif row[4] > 0 -%}
@@ -152,12 +167,12 @@
 {%- endmacro %}
 
 {#- A one-row relation (a subquery): the bookkeeping columns every row of a build carries. -#}
-{% macro engagement_bookkeeping() -%}
+{% macro engagement_bookkeeping(inputs_key=none) -%}
     (
         select
             {{ leadscore.as_of_timestamp() }} as computed_as_of,
             {{ leadscore.engagement_loaded_through() }} as loaded_through,
-            {{ leadscore.engagement_inputs_key() }} as inputs_key
+            {{ inputs_key or leadscore.engagement_inputs_key() }} as inputs_key
     )
 {%- endmacro %}
 

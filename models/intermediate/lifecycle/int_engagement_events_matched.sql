@@ -3,14 +3,24 @@
     and without decay: what mql_events needs to score a contact at any earlier instant. The data
     test assert_event_matches_agree_with_engine checks that, with the engine's recycle filter
     applied, these are exactly the engine's rows. Scanner clicks are flagged as as_of sees them:
-    a click of a burst is left out from its own instant on (see mql_events). -#}
+    a click of a burst is left out from its own instant on (see mql_events). Incremental on DuckDB
+    like int_engagement_event_matches: a build recomputes only the contacts whose events or status
+    changes are new (macros/scoring/incremental_engagement.sql). -#}
+{{ config(
+    materialized=leadscore.engagement_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ leadscore.engagement_incremental_pre_hook() }}"
+) }}
 {%- set drop_bot_clicks = leadscore.sql_boolean(leadscore.bool_var('bot_filter')) -%}
 {%- set unlock_rules = var('engagement_cap_unlock_rules', []) -%}
 
 with
 
 events as (
-    select * from {{ ref('stg_raw__events') }}
+    select *
+    from {{ ref('stg_raw__events') }}
+    where {{ leadscore.engagement_scope('contact_id') }}
 ),
 
 engagement_rules as (
@@ -60,23 +70,30 @@ matched as (
         or {{ leadscore.rule_matches('field_value', 'operator', 'rule_value') }}
 ),
 
+{# computed_as_of, loaded_through and inputs_key of this build, computed once #}
+bookkeeping as {{ leadscore.engagement_bookkeeping() }},
+
 final as (
     select
-        {{ dbt.concat(['event_id', "'|'", 'rule_id']) }} as event_rule_id,
-        event_id,
-        contact_id,
-        rule_id,
-        description,
-        occurred_at,
-        {{ leadscore.epoch_seconds('occurred_at') }} as occurred_epoch,
-        raw_points,
-        max_points,
-        half_life_days,
+        {{ dbt.concat(['matched.event_id', "'|'", 'matched.rule_id']) }} as event_rule_id,
+        matched.event_id,
+        matched.contact_id,
+        matched.rule_id,
+        matched.description,
+        matched.occurred_at,
+        {{ leadscore.epoch_seconds('matched.occurred_at') }} as occurred_epoch,
+        matched.raw_points,
+        matched.max_points,
+        matched.half_life_days,
         case
-            when rule_id in ({{ leadscore.sql_string_list(unlock_rules, 'engagement_cap_unlock_rules') }}) then 1
+            when matched.rule_id in ({{ leadscore.sql_string_list(unlock_rules, 'engagement_cap_unlock_rules') }}) then 1
             else 0
-        end as is_unlock_rule
+        end as is_unlock_rule,
+        bookkeeping.computed_as_of,
+        bookkeeping.loaded_through,
+        bookkeeping.inputs_key
     from matched
+    cross join bookkeeping
 )
 
 select * from final

@@ -8,28 +8,36 @@
     recycle, the second the inactivity penalty starts after an event followed by none within
     inactivity_days, with decay_method window the second an event leaves the window, and as_of.
 
-    Only contacts that could ever reach mql_threshold are evaluated: fit + positive adjustments +
-    every positive rule's undecayed points (capped at max_points) + a positive inactivity_points
-    must reach it (decay never weighs more than 1), clamped like the lead score.
+    Only the contacts of int_mql_candidates (those that could ever reach mql_threshold) are
+    evaluated.
 
     With exponential decay the scores come from running sums per contact and stream of rules
     (cost in proportion to instants x streams); other decay methods pair each instant with the
-    earlier events of its contact. -#}
-{%- set mql_threshold = leadscore.number_var('mql_threshold') -%}
-{%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
-{%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
+    earlier events of its contact.
+
+    Incremental on DuckDB (macros/lifecycle/incremental_instants.sql): a build rescores every
+    instant of the touched candidates, and brings the untouched ones forward: their rows before
+    the stored as_of are kept, and their instants from then to as_of are scored from
+    int_engagement_rule_sums (no event happened since, so each rule's decayed total is its running
+    sum brought forward). -#}
+{{ config(
+    materialized=leadscore.engagement_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ leadscore.instants_incremental_pre_hook() }}"
+) }}
 {%- set decay_method = leadscore.choice_var('decay_method', ['exponential', 'linear', 'window', 'none']) -%}
 {%- set window_decay = decay_method == 'window' -%}
 {%- set as_of_epoch = leadscore.epoch_seconds(leadscore.as_of_timestamp()) -%}
+{%- set state = leadscore.instants_incremental_state() -%}
+{%- set since_epoch = leadscore.instants_since_epoch(state) -%}
+{%- set stored_filter = '1 = 1' if state.reuse else '1 = 0' -%}
+{%- set unlock_rules = var('engagement_cap_unlock_rules', []) -%}
 
 with
 
-contacts as (
-    select * from {{ ref('int_contacts_enriched') }}
-),
-
-fit_rules_applied as (
-    select * from {{ ref('int_fit_rules_applied') }}
+candidates as (
+    select * from {{ ref('int_mql_candidates') }}
 ),
 
 events_matched as (
@@ -48,12 +56,39 @@ settings as (
     select * from {{ ref('stg_grid__settings') }}
 ),
 
-fit_scores as (
+rule_sums as (
+    select * from {{ ref('int_engagement_rule_sums') }}
+),
+
+engagement_rules as (
+    select * from {{ ref('stg_grid__engagement_rules') }}
+),
+
+{# after the pre-hook: the candidates whose instants before the stored as_of are kept (none on a
+   full build) #}
+stored_contacts as (
+    select distinct contact_id
+    from {{ leadscore.instants_stored_rows(state) }}
+    where {{ stored_filter }}
+),
+
+rescored_contacts as (
     select
-        contact_id,
-        sum(points) as fit_score
-    from fit_rules_applied
-    group by contact_id
+        candidates.contact_id,
+        candidates.fit_score
+    from candidates
+    left join stored_contacts
+        on candidates.contact_id = stored_contacts.contact_id
+    where stored_contacts.contact_id is null
+),
+
+brought_forward_contacts as (
+    select
+        candidates.contact_id,
+        candidates.fit_score
+    from candidates
+    inner join stored_contacts
+        on candidates.contact_id = stored_contacts.contact_id
 ),
 
 all_adjustments as (
@@ -76,182 +111,116 @@ all_recycles as (
         and changed_at <= {{ leadscore.as_of_timestamp() }}
 ),
 
-{# the most a rule can give: its undecayed points when positive, capped at max_points #}
-rule_bounds as (
-    select
-        contact_id,
-        rule_id,
-        case
-            when max(raw_points) <= 0 then 0
-            when max(max_points) is null then sum(raw_points)
-            else least(sum(raw_points), max(max_points))
-        end as bound
-    from events_matched
-    group by contact_id, rule_id
-),
-
-engagement_bounds as (
-    select
-        contact_id,
-        sum(bound) as bound
-    from rule_bounds
-    group by contact_id
-),
-
-adjustment_bounds as (
-    select
-        contact_id,
-        sum(case when points > 0 then points else 0 end) as bound
-    from all_adjustments
-    group by contact_id
-),
-
-score_bounds as (
-    select
-        contacts.contact_id,
-        coalesce(fit_scores.fit_score, 0)
-        + coalesce(engagement_bounds.bound, 0)
-        + coalesce(adjustment_bounds.bound, 0)
-        + case when settings.inactivity_points > 0 then settings.inactivity_points else 0 end as bound
-    from contacts
-    cross join settings
-    left join fit_scores
-        on contacts.contact_id = fit_scores.contact_id
-    left join engagement_bounds
-        on contacts.contact_id = engagement_bounds.contact_id
-    left join adjustment_bounds
-        on contacts.contact_id = adjustment_bounds.contact_id
-),
-
-candidates as (
-    select contact_id
-    from score_bounds
-    where {{ leadscore.clamp('bound', score_min, score_max) }} >= {{ mql_threshold }}
-),
+{# ---- rescored contacts: every instant ---- #}
 
 event_matches as (
     select events_matched.*
     from events_matched
-    inner join candidates
-        on events_matched.contact_id = candidates.contact_id
+    inner join rescored_contacts
+        on events_matched.contact_id = rescored_contacts.contact_id
 ),
 
 recycles as (
     select all_recycles.*
     from all_recycles
-    inner join candidates
-        on all_recycles.contact_id = candidates.contact_id
+    inner join rescored_contacts
+        on all_recycles.contact_id = rescored_contacts.contact_id
 ),
 
 adjustments as (
     select all_adjustments.*
     from all_adjustments
-    inner join candidates
-        on all_adjustments.contact_id = candidates.contact_id
+    inner join rescored_contacts
+        on all_adjustments.contact_id = rescored_contacts.contact_id
 ),
 
-event_instants as (
-    select distinct
-        contact_id,
-        occurred_epoch
-    from event_matches
-),
-
-{# the penalty starts once the last event is older than inactivity_days: only after an event
-   that no other event follows within that time #}
-event_gaps as (
-    select
-        contact_id,
-        occurred_epoch,
-        lead(occurred_epoch) over (partition by contact_id order by occurred_epoch) as next_epoch
-    from event_instants
-),
-
-jump_instants as (
-    select
-        contact_id,
-        ceil(occurred_epoch) as instant_epoch
-    from event_instants
-    union all
-    select
-        contact_id,
-        ceil(created_epoch) as instant_epoch
-    from adjustments
-    union all
-    select
-        contact_id,
-        ceil(expires_epoch) as instant_epoch
-    from adjustments
-    where expires_epoch is not null
-    union all
-    select
-        contact_id,
-        ceil(recycled_epoch) as instant_epoch
-    from recycles
-    union all
-    select
-        event_gaps.contact_id,
-        floor(event_gaps.occurred_epoch + settings.inactivity_days * 86400.0) + 1 as instant_epoch
-    from event_gaps
-    cross join settings
-    where
-        event_gaps.next_epoch is null
-        or event_gaps.next_epoch > event_gaps.occurred_epoch + settings.inactivity_days * 86400.0
-    {%- if window_decay %}
-    union all
-    select
-        contact_id,
-        floor(occurred_epoch + 2.0 * half_life_days * 86400.0) + 1 as instant_epoch
-    from event_matches
-    {%- endif %}
-),
-
-evaluation_instants as (
-    select
-        contact_id,
-        instant_epoch as evaluated_epoch
-    from jump_instants
-    union all
-    select
-        contact_id,
-        instant_epoch - 1 as evaluated_epoch
-    from jump_instants
-    union all
-    select
-        contact_id,
-        {{ as_of_epoch }} as evaluated_epoch
-    from candidates
-),
-
-instants as (
-    select distinct
-        {{ dbt.concat([
-            'contact_id', "'|'",
-            'cast(cast(evaluated_epoch as ' ~ dbt.type_bigint() ~ ') as ' ~ dbt.type_string() ~ ')'
-        ]) }} as instant_key,
-        contact_id,
-        cast(evaluated_epoch as double) as evaluated_epoch
-    from evaluation_instants
-    where evaluated_epoch <= {{ as_of_epoch }}
-),
+{{ leadscore.instants_to_score('rescored_instants', 'event_matches', 'adjustments', 'recycles', 'rescored_contacts',
+    '-1.0e18', as_of_epoch, window_decay) }},
 
 {{ leadscore.lead_score_at_instants(
-    'instant_scores', 'instants', 'event_matches', 'recycles', 'adjustments', 'fit_scores', 'settings',
-    running_sums=decay_method == 'exponential'
+    'rescored_scores', 'rescored_instants', 'event_matches', 'recycles', 'adjustments', 'rescored_contacts', 'settings',
+    engagement='running_sums' if decay_method == 'exponential' else 'pairwise'
 ) }},
+
+{# ---- brought-forward contacts: the instants from the stored as_of on. An inactivity start
+   then comes from an event at most inactivity_days (and a second) older. ---- #}
+
+recent_event_matches as (
+    select events_matched.*
+    from events_matched
+    inner join brought_forward_contacts
+        on events_matched.contact_id = brought_forward_contacts.contact_id
+    cross join settings
+    where events_matched.occurred_epoch >= {{ since_epoch }} - settings.inactivity_days * 86400.0 - 2.0
+),
+
+brought_forward_recycles as (
+    select all_recycles.*
+    from all_recycles
+    inner join brought_forward_contacts
+        on all_recycles.contact_id = brought_forward_contacts.contact_id
+),
+
+brought_forward_adjustments as (
+    select all_adjustments.*
+    from all_adjustments
+    inner join brought_forward_contacts
+        on all_adjustments.contact_id = brought_forward_contacts.contact_id
+),
+
+brought_forward_rule_sums as (
+    select
+        rule_sums.contact_id,
+        rule_sums.rule_id,
+        rule_sums.rule_points,
+        rule_sums.decay_weight,
+        rule_sums.half_life_days,
+        {{ leadscore.epoch_seconds('rule_sums.last_occurred_at') }} as last_occurred_epoch,
+        engagement_rules.max_points,
+        case
+            when rule_sums.rule_id in ({{ leadscore.sql_string_list(unlock_rules, 'engagement_cap_unlock_rules') }}) then 1
+            else 0
+        end as is_unlock_rule
+    from rule_sums
+    inner join brought_forward_contacts
+        on rule_sums.contact_id = brought_forward_contacts.contact_id
+    inner join engagement_rules
+        on rule_sums.rule_id = engagement_rules.rule_id
+),
+
+{{ leadscore.instants_to_score('brought_forward_instants', 'recent_event_matches', 'brought_forward_adjustments',
+    'brought_forward_recycles', 'brought_forward_contacts', since_epoch, as_of_epoch, false) }},
+
+{{ leadscore.lead_score_at_instants(
+    'brought_forward_scores', 'brought_forward_instants', 'brought_forward_rule_sums', 'brought_forward_recycles',
+    'brought_forward_adjustments', 'brought_forward_contacts', 'settings', engagement='rule_sums'
+) }},
+
+instant_scores as (
+    select * from rescored_scores
+    union all
+    select * from brought_forward_scores
+),
+
+{# computed_as_of, loaded_through and inputs_key of this build, computed once #}
+bookkeeping as {{ leadscore.engagement_bookkeeping(leadscore.instants_inputs_key()) }},
 
 final as (
     select
-        instant_key,
-        contact_id,
-        evaluated_epoch,
-        {{ leadscore.timestamp_from_epoch('evaluated_epoch') }} as evaluated_at,
-        evaluated_epoch = {{ as_of_epoch }} as is_as_of,
-        fit_score,
-        engagement_score,
-        adjustment_points,
-        lead_score
+        instant_scores.instant_key,
+        instant_scores.contact_id,
+        instant_scores.evaluated_epoch,
+        {{ leadscore.timestamp_from_epoch('instant_scores.evaluated_epoch') }} as evaluated_at,
+        instant_scores.evaluated_epoch = {{ as_of_epoch }} as is_as_of,
+        instant_scores.fit_score,
+        instant_scores.engagement_score,
+        instant_scores.adjustment_points,
+        instant_scores.lead_score,
+        bookkeeping.computed_as_of,
+        bookkeeping.loaded_through,
+        bookkeeping.inputs_key
     from instant_scores
+    cross join bookkeeping
 )
 
 select * from final

@@ -6,6 +6,7 @@
 {{ config(
     materialized=leadscore.engagement_materialization(),
     incremental_strategy='append',
+    on_schema_change='sync_all_columns',
     pre_hook="{{ leadscore.engagement_incremental_pre_hook() }}"
 ) }}
 {%- set drop_bot_clicks = leadscore.sql_boolean(leadscore.bool_var('bot_filter')) -%}

@@ -8,6 +8,7 @@
 {{ config(
     materialized=leadscore.engagement_materialization(),
     incremental_strategy='append',
+    on_schema_change='sync_all_columns',
     pre_hook="{{ leadscore.engagement_incremental_pre_hook() }}"
 ) }}
 
