@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -151,6 +152,40 @@ def run_dbt(
     raise LeadscoreError(f"dbt {command[0]} failed: {summary or 'see the log above'}")
 
 
+# What the unit tests depend on: the dbt project's code and seeds, not the raw data.
+CODE_PATHS = ("dbt_project.yml", "models", "macros", "seeds", "tests")
+CODE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".jsonl", ".json"}
+
+
+def code_fingerprint(project_dir: Path, dbt_vars: dict[str, Any], target: str | None) -> str:
+    """A hash of everything a unit test's outcome depends on: the project's SQL, YAML and seed files
+    (not tests/python), the vars other than as_of, the target and the dbt and adapter versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256()
+    files: list[Path] = []
+    for name in CODE_PATHS:
+        path = project_dir / name
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files.extend(
+                found for found in path.rglob("*")
+                if found.is_file() and found.suffix in CODE_SUFFIXES and "python" not in found.relative_to(path).parts
+            )
+    for path in sorted(files):
+        digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
+    other_vars = {name: value for name, value in dbt_vars.items() if name != "as_of"}
+    digest.update(yaml.safe_dump(other_vars, sort_keys=True).encode())
+    digest.update(str(target or "duckdb").encode())
+    for package in ("dbt-core", "dbt-duckdb", "duckdb"):
+        try:
+            digest.update(f"{package}={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package}=?".encode())
+    return digest.hexdigest()
+
+
 def command_args(full_refresh: bool, select: str | None) -> list[str]:
     command = ["build"]
     if full_refresh:
@@ -252,6 +287,19 @@ def build(
             return
         say(f"Building the warehouse {db_path} as of {dbt_vars.get('as_of', 'now')}...")
         command = command_args(full_refresh, select)
+        fingerprint = None
+        if target in (None, "duckdb"):
+            from leadscore.ops import unit_tests_passed_at
+
+            fingerprint = code_fingerprint(project_dir, dbt_vars, target)
+            passed_at = None if full_refresh else unit_tests_passed_at(db_path, fingerprint)
+            if passed_at is not None:
+                # unit tests read fixed inputs, not the warehouse: they pass again unless the code changed
+                command += ["--exclude-resource-type", "unit_test"]
+                say(
+                    f"Unit tests skipped: the project's code, vars and dbt version are those whose unit tests "
+                    f"passed here at {passed_at:%Y-%m-%d %H:%M:%S} UTC (--full-refresh runs them)."
+                )
         try:
             results = run_dbt(command, db_path, target=target, dbt_vars=dbt_vars, project_dir=project_dir)
         except LeadscoreError as error:
@@ -259,6 +307,11 @@ def build(
                 raise
             raise LeadscoreError(f"{error}; nothing published, {describe_current(serving_path)}") from None
         say("Build finished: every model built and every test passed.")
+        unit_tests = sum(1 for result in results or [] if str(result.node.resource_type) == "unit_test")
+        if fingerprint is not None and unit_tests and not select:
+            from leadscore.ops import record_unit_tests
+
+            record_unit_tests(db_path, fingerprint, unit_tests)
         if target in (None, "duckdb") and not select:
             from leadscore.ops import record_build
 

@@ -27,6 +27,11 @@ OPS_TABLES = {
         "as_of": "TIMESTAMP",
         "vars_yaml": "VARCHAR",
     },
+    "unit_test_log": {
+        "code_fingerprint": "VARCHAR",
+        "passed_at": "TIMESTAMP",
+        "unit_tests": "BIGINT",
+    },
     "mql_export_log": {
         "export_id": "VARCHAR",
         "exported_at": "TIMESTAMP",
@@ -138,6 +143,31 @@ def record_build(db_path: Path, dbt_vars: dict[str, Any]) -> None:
             f"insert into {table('build_log')} values (?, ?, ?)",
             [now_utc(), as_of, yaml.safe_dump(other_vars, default_flow_style=True).strip() if other_vars else None],
         )
+    finally:
+        con.close()
+
+
+def unit_tests_passed_at(db_path: Path, fingerprint: str) -> datetime | None:
+    """When the unit tests of the project code with this fingerprint last passed here, or None."""
+    if not db_path.exists():
+        return None
+    con = duckdb.connect(str(db_path))
+    try:
+        ensure_ops_schema(con)
+        row = con.execute(
+            f"select max(passed_at) from {table('unit_test_log')} where code_fingerprint = ?", [fingerprint]
+        ).fetchone()
+        return row[0] if row else None
+    finally:
+        con.close()
+
+
+def record_unit_tests(db_path: Path, fingerprint: str, unit_tests: int) -> None:
+    """After a build whose unit tests all passed: the fingerprint of the code they tested."""
+    con = duckdb.connect(str(db_path))
+    try:
+        ensure_ops_schema(con)
+        con.execute(f"insert into {table('unit_test_log')} values (?, ?, ?)", [fingerprint, now_utc(), unit_tests])
     finally:
         con.close()
 

@@ -11,6 +11,7 @@ the per-event sum, so the last bits may differ."""
 from __future__ import annotations
 
 import math
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from leadscore.build import build
+from leadscore.build import build, code_fingerprint
 from leadscore.generate import generate
 from leadscore.load import load_directory
+from leadscore.paths import PROJECT_DIR
 from leadscore.serving import PUBLICATION_TABLE, serving_path_for
 from worked_examples import write_csv
 
@@ -28,6 +30,16 @@ FIRST_AS_OF = "2024-07-01T00:00:00Z"
 SECOND_AS_OF = "2024-07-02T00:00:00Z"
 BACKFILL_AS_OF = "2024-06-30T00:00:00Z"
 TOLERANCE = 1e-9
+INCREMENTAL_MODELS = {
+    "matches": "int_engagement_event_matches",
+    "sums": "int_engagement_rule_sums",
+    "matched": "int_engagement_events_matched",
+}
+INSTANTS_SQL = """select instant_key, is_as_of, fit_score, engagement_score, adjustment_points, lead_score
+                  from main.int_lead_scores_at_instants order by instant_key"""
+INSTANTS_BY_BUILD_SQL = """select contact_id, cast(computed_as_of as varchar), min(evaluated_epoch),
+                                  max(evaluated_epoch)
+                           from main.int_lead_scores_at_instants group by 1, 2"""
 
 
 def query(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -112,8 +124,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     ])
     load_directory(db_path, root / "first")
     build(db_path, as_of=FIRST_AS_OF)
-    first = {"matches": computed_as_of(db_path, "int_engagement_event_matches"),
-             "sums": computed_as_of(db_path, "int_engagement_rule_sums")}
+    first = {model: computed_as_of(db_path, table) for model, table in INCREMENTAL_MODELS.items()}
 
     write_csv(root / "second" / "events_second.csv", [
         {"event_id": "inc_click_3", "contact_id": burst, "event_type": "email_click", "campaign": "inc-news",
@@ -129,16 +140,20 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         {"contact_id": recycled, "status": "recycled", "changed_at": "2024-07-01T06:00:00Z"},
     ])
     load_directory(db_path, root / "second")
-    build(db_path, as_of=SECOND_AS_OF)
-    second = {"matches": computed_as_of(db_path, "int_engagement_event_matches"),
-              "sums": computed_as_of(db_path, "int_engagement_rule_sums")}
+    second_messages: list[str] = []
+    build(db_path, as_of=SECOND_AS_OF, progress=second_messages.append)
+    second = {model: computed_as_of(db_path, table) for model, table in INCREMENTAL_MODELS.items()}
     incremental = public_tables(db_path)
+    instants = {"incremental": query(db_path, INSTANTS_SQL), "by_build": query(db_path, INSTANTS_BY_BUILD_SQL)}
     burst_clicks = query(db_path, f"""select event_id from main.int_engagement_event_matches
                                       where contact_id = '{burst}' and event_id like 'inc_click_%'""")
-    build(db_path, as_of=SECOND_AS_OF, full_refresh=True)
+    full_messages: list[str] = []
+    build(db_path, as_of=SECOND_AS_OF, full_refresh=True, progress=full_messages.append)
     full = public_tables(db_path)
+    instants["full"] = query(db_path, INSTANTS_SQL)
     return {"db": db_path, "ids": ids, "first": first, "second": second, "incremental": incremental,
-            "full": full, "burst_clicks": burst_clicks}
+            "full": full, "burst_clicks": burst_clicks, "instants": instants,
+            "messages": {"second": second_messages, "full": full_messages}}
 
 
 def test_incremental_build_equals_a_full_refresh(warehouse: dict[str, Any]) -> None:
@@ -152,13 +167,15 @@ def test_incremental_build_recomputes_only_the_touched_contacts(warehouse: dict[
     first, second = warehouse["first"], warehouse["second"]
     touched = set(warehouse["ids"])
     recycled = warehouse["ids"][2]
-    for model in ("matches", "sums"):
+    for model in INCREMENTAL_MODELS:
         assert {instant for instants in first[model].values() for instant in instants} == {FIRST_AS_OF[:10]}
         recomputed = {contact for contact, instants in second[model].items() if SECOND_AS_OF[:10] in instants}
         kept = {contact for contact, instants in second[model].items() if instants == {FIRST_AS_OF[:10]}}
-        # the recycled contact had nothing after its recycle: its rows went, none came back
-        assert recycled in first[model] and recycled not in second[model], model
-        assert recomputed == touched - {recycled}, model
+        if model == "matched":  # every match, before the recycle filter: the recycled contact is recomputed
+            assert recomputed == touched, model
+        else:  # the recycled contact had nothing after its recycle: its rows went, none came back
+            assert recycled in first[model] and recycled not in second[model], model
+            assert recomputed == touched - {recycled}, model
         assert kept == set(first[model]) - touched, model
         assert len(kept) > 100, "most contacts were left alone"
 
@@ -183,3 +200,53 @@ def test_state_columns_are_recorded(warehouse: dict[str, Any]) -> None:
                                                       from main.int_engagement_event_matches""")
     assert keys == 1
     assert isinstance(latest_load, datetime)
+
+
+def test_scores_at_instants_incremental_equal_a_full_refresh(warehouse: dict[str, Any]) -> None:
+    incremental, full = warehouse["instants"]["incremental"], warehouse["instants"]["full"]
+    assert len(full) > 1000
+    assert [row[:2] for row in incremental] == [row[:2] for row in full], "the same instants"
+    for left, right in zip(incremental, full, strict=True):
+        assert all(same(a, b) for a, b in zip(left, right, strict=True)), (left, right)
+
+
+def test_untouched_candidates_keep_their_past_instants(warehouse: dict[str, Any]) -> None:
+    """The second build kept the rows an untouched candidate had before the first as_of and scored
+    only its instants since; a touched candidate was scored again from its first instant."""
+    touched = set(warehouse["ids"])
+    by_contact: dict[str, dict[str, tuple[float, float]]] = {}
+    for contact_id, instant, low, high in warehouse["instants"]["by_build"]:
+        by_contact.setdefault(contact_id, {})[instant[:10]] = (low, high)
+    first_epoch = datetime.fromisoformat(FIRST_AS_OF.replace("Z", "+00:00")).timestamp()
+    kept = {contact for contact, builds in by_contact.items() if FIRST_AS_OF[:10] in builds}
+    assert len(kept) > 20, "most candidates were brought forward"
+    assert not kept & touched
+    for contact in kept:
+        assert by_contact[contact][FIRST_AS_OF[:10]][1] < first_epoch, contact
+        assert by_contact[contact][SECOND_AS_OF[:10]][0] >= first_epoch, contact
+    rescored = touched & set(by_contact)
+    assert rescored, "a touched contact is a candidate"
+    assert all(set(by_contact[contact]) == {SECOND_AS_OF[:10]} for contact in rescored)
+
+
+def test_unit_tests_run_again_only_when_the_code_changes(warehouse: dict[str, Any]) -> None:
+    second, full = warehouse["messages"]["second"], warehouse["messages"]["full"]
+    assert any(message.startswith("Unit tests skipped") for message in second), second
+    assert not any(message.startswith("Unit tests skipped") for message in full), full
+    [(passes, unit_tests)] = query(warehouse["db"], "select count(*), min(unit_tests) from ops.unit_test_log")
+    assert passes >= 2 and unit_tests > 50
+
+
+def test_code_fingerprint_follows_the_code_and_vars_not_the_data(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT_DIR, project, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "data", "target", "logs", "clients", "scripts", "__pycache__"))
+    original = code_fingerprint(PROJECT_DIR, {"as_of": FIRST_AS_OF}, None)
+    assert code_fingerprint(project, {"as_of": SECOND_AS_OF}, None) == original, "as_of is data, not code"
+    assert code_fingerprint(project, {"as_of": FIRST_AS_OF, "mql_threshold": 70}, None) != original
+    assert code_fingerprint(project, {"as_of": FIRST_AS_OF}, "other") != original
+    (project / "tests" / "python" / "test_incremental.py").write_text("# not dbt code\n", encoding="utf-8")
+    assert code_fingerprint(project, {}, None) == original
+    macro = project / "macros" / "clamp.sql"
+    macro.write_text(macro.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert code_fingerprint(project, {}, None) != original
