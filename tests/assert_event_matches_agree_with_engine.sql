@@ -1,44 +1,32 @@
 {#- mql_events scores contacts at past instants from int_engagement_events_matched: with the
     engine's recycle filter applied, its rows must be exactly the engine's scored events, with the
-    same points and half-life. Returns every disagreement. Both models are incremental (a build
-    rewrites every row of the contacts it touches): the contacts whose rows the latest build wrote
-    are compared; the others were compared when their rows were written. -#}
+    same points and half-life. Returns every disagreement. Both models are incremental, with the
+    same touched contacts, and a build rewrites every row of a contact it touches: the rows the
+    latest build wrote are compared (every row after a full build); the others were compared when
+    they were written. -#}
 {%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode', ['reset', 'keep']) == 'reset') -%}
 
 with
 
-all_engine as (
-    select * from {{ ref('int_engagement_events_scored') }}
+{# int_engagement_events_scored is a view that keeps these rows one for one #}
+event_matches as (
+    select * from {{ ref('int_engagement_event_matches') }}
 ),
 
 all_matched as (
     select * from {{ ref('int_engagement_events_matched') }}
 ),
 
-event_matches as (
-    select * from {{ ref('int_engagement_event_matches') }}
-),
-
-rewritten_contacts as (
-    select contact_id
-    from event_matches
-    where computed_as_of = (select max(computed_as_of) from event_matches)
-    union
-    select contact_id
-    from all_matched
-    where computed_as_of = (select max(computed_as_of) from all_matched)
-),
-
 engine as (
     select *
-    from all_engine
-    where contact_id in (select contact_id from rewritten_contacts)
+    from event_matches
+    where {{ leadscore.latest_build_filter(ref('int_engagement_event_matches')) }}
 ),
 
 matched as (
     select *
     from all_matched
-    where contact_id in (select contact_id from rewritten_contacts)
+    where {{ leadscore.latest_build_filter(ref('int_engagement_events_matched')) }}
 ),
 
 recycles as (

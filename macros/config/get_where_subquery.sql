@@ -7,8 +7,9 @@
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- if where -%}
-        {%- set latest = 'computed_as_of = (select max(computed_as_of) from ' ~ relation ~ ')' -%}
-        {%- set where = where | replace('__rows_of_the_latest_build__', latest) -%}
+        {%- if '__rows_of_the_latest_build__' in where -%}
+            {%- set where = where | replace('__rows_of_the_latest_build__', leadscore.latest_build_filter(relation)) -%}
+        {%- endif -%}
         {%- set filtered -%}
             (select * from {{ relation }} where {{ where }}) dbt_subquery
         {%- endset -%}
@@ -16,4 +17,21 @@
     {%- else -%}
         {{ return(relation) }}
     {%- endif -%}
+{%- endmacro %}
+
+{#- A where clause on an incremental model's rows: those the latest build wrote, computed_as_of =
+    its largest value, read when the test runs and written as a literal (a scalar subquery would
+    keep DuckDB from skipping the other row groups). Every row when the table is empty. -#}
+{% macro latest_build_filter(relation) -%}
+    {%- set latest = none -%}
+    {%- if execute -%}
+        {%- set found = run_query(
+            'select cast(max(computed_as_of) as ' ~ dbt.type_string() ~ ') from ' ~ relation
+        ).rows -%}
+        {%- set latest = found[0][0] if found else none -%}
+    {%- endif -%}
+    {%- if latest is none -%}
+        {{ return('1 = 1') }}
+    {%- endif -%}
+    {{ return("computed_as_of = cast('" ~ latest ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
 {%- endmacro %}
