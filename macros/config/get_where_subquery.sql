@@ -21,10 +21,10 @@
 
 {#- A where clause on an incremental model's rows: those the latest build wrote, computed_as_of =
     its largest value, read when the test runs and written as a literal (a scalar subquery would
-    keep DuckDB from skipping the other row groups). Every row when the table is empty. -#}
+    keep DuckDB from skipping the other row groups). Every row when the table is empty or not built (linting). -#}
 {% macro latest_build_filter(relation) -%}
     {%- set latest = none -%}
-    {%- if execute -%}
+    {%- if execute and load_relation(relation) is not none -%}
         {%- set found = run_query(
             'select cast(max(computed_as_of) as ' ~ dbt.type_string() ~ ') from ' ~ relation
         ).rows -%}
