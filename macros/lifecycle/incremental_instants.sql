@@ -71,8 +71,9 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The relation whose contacts have stored instants kept by the pre-hook, and the where clause
-    that leaves none on a full build (a static query either way). -#}
+{#- The relation the model reads the contacts with kept instants from: itself after the pre-hook
+    when it reuses its rows, else int_mql_candidates (which the model then filters with 1 = 0: a
+    static query either way). -#}
 {% macro instants_stored_rows(state) -%}
     {{ return(this if state.reuse else ref('int_mql_candidates')) }}
 {%- endmacro %}

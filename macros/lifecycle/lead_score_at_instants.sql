@@ -166,15 +166,7 @@
     group by instant_key, rule_id
 ),
 
-{{ name }}__engagement as (
-    select
-        instant_key,
-        sum(points) as rule_points,
-        max(last_scored_epoch) as last_scored_epoch,
-        max(has_unlock_event) as has_unlock_event
-    from {{ name }}__rule_totals
-    group by instant_key
-)
+{{ leadscore.instant_engagement_from_rule_totals(name) }}
 {%- endmacro %}
 
 {#- The engagement part of lead_score_at_instants with exponential decay, from running sums: no
@@ -457,6 +449,13 @@ adjustments as (
     group by instants.instant_key, sums.rule_id
 ),
 
+{{ leadscore.instant_engagement_from_rule_totals(name) }}
+{%- endmacro %}
+
+{#- The CTE `name`__engagement (instant_key, rule_points, last_scored_epoch, has_unlock_event) from
+    the CTE `name`__rule_totals (one row per instant and rule: points after the cap,
+    last_scored_epoch, has_unlock_event): the last step of the pairing and the rule-sums paths. -#}
+{% macro instant_engagement_from_rule_totals(name) -%}
 {{ name }}__engagement as (
     select
         instant_key,
