@@ -54,7 +54,7 @@
         {%- do mapping_fields.extend(["coalesce(cast(" ~ column ~ " as " ~ dbt.type_string() ~ "), '~')", "'/'"]) -%}
     {%- endfor -%}
     {{ dbt.hash(dbt.concat([
-        "'" ~ (var_text | join(';')) ~ "'",
+        "'" ~ (var_text | join(';') | replace("'", "''")) ~ "'",
         "'#'",
         "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(rule_fields), "'|'", 'rule_id') ~ " from " ~ ref('stg_grid__engagement_rules') ~ "), '')",
         "'#'",
