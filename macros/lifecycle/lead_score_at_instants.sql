@@ -390,14 +390,21 @@ fit_scores as (
     group by fit_rules_applied.contact_id
 ),
 
-event_matches as (
+{{ leadscore.instant_event_inputs(contacts) }}
+{%- endmacro %}
+
+{#- The event-side inputs of lead_score_at_instants for the contacts of the CTE `contacts`: the
+    CTEs `prefix`event_matches, `prefix`recycles and `prefix`adjustments, from the CTEs
+    events_matched, status_changes and score_adjustments (see instant_scoring_inputs). -#}
+{% macro instant_event_inputs(contacts, prefix='') -%}
+{{ prefix }}event_matches as (
     select events_matched.*
     from events_matched
     inner join {{ contacts }}
         on events_matched.contact_id = {{ contacts }}.contact_id
 ),
 
-recycles as (
+{{ prefix }}recycles as (
     select
         status_changes.contact_id,
         {{ leadscore.epoch_seconds('status_changes.changed_at') }} as recycled_epoch
@@ -409,7 +416,7 @@ recycles as (
         and status_changes.changed_at <= {{ leadscore.as_of_timestamp() }}
 ),
 
-adjustments as (
+{{ prefix }}adjustments as (
     select
         score_adjustments.contact_id,
         score_adjustments.points,

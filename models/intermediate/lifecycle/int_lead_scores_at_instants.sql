@@ -91,48 +91,9 @@ brought_forward_contacts as (
         on candidates.contact_id = stored_contacts.contact_id
 ),
 
-all_adjustments as (
-    select
-        contact_id,
-        points,
-        {{ leadscore.epoch_seconds('created_at') }} as created_epoch,
-        {{ leadscore.epoch_seconds('expires_at') }} as expires_epoch
-    from score_adjustments
-    where created_at <= {{ leadscore.as_of_timestamp() }}
-),
-
-all_recycles as (
-    select
-        contact_id,
-        {{ leadscore.epoch_seconds('changed_at') }} as recycled_epoch
-    from status_changes
-    where
-        status = lower('{{ var("recycle_status") }}')
-        and changed_at <= {{ leadscore.as_of_timestamp() }}
-),
-
 {# ---- rescored contacts: every instant ---- #}
 
-event_matches as (
-    select events_matched.*
-    from events_matched
-    inner join rescored_contacts
-        on events_matched.contact_id = rescored_contacts.contact_id
-),
-
-recycles as (
-    select all_recycles.*
-    from all_recycles
-    inner join rescored_contacts
-        on all_recycles.contact_id = rescored_contacts.contact_id
-),
-
-adjustments as (
-    select all_adjustments.*
-    from all_adjustments
-    inner join rescored_contacts
-        on all_adjustments.contact_id = rescored_contacts.contact_id
-),
+{{ leadscore.instant_event_inputs('rescored_contacts') }},
 
 {{ leadscore.instants_to_score('rescored_instants', 'event_matches', 'adjustments', 'recycles', 'rescored_contacts',
     '-1.0e18', as_of_epoch, window_decay) }},
@@ -145,27 +106,13 @@ adjustments as (
 {# ---- brought-forward contacts: the instants from the stored as_of on. An inactivity start
    then comes from an event at most inactivity_days (and a second) older. ---- #}
 
+{{ leadscore.instant_event_inputs('brought_forward_contacts', 'brought_forward_') }},
+
 recent_event_matches as (
-    select events_matched.*
-    from events_matched
-    inner join brought_forward_contacts
-        on events_matched.contact_id = brought_forward_contacts.contact_id
+    select brought_forward_event_matches.*
+    from brought_forward_event_matches
     cross join settings
-    where events_matched.occurred_epoch >= {{ since_epoch }} - settings.inactivity_days * 86400.0 - 2.0
-),
-
-brought_forward_recycles as (
-    select all_recycles.*
-    from all_recycles
-    inner join brought_forward_contacts
-        on all_recycles.contact_id = brought_forward_contacts.contact_id
-),
-
-brought_forward_adjustments as (
-    select all_adjustments.*
-    from all_adjustments
-    inner join brought_forward_contacts
-        on all_adjustments.contact_id = brought_forward_contacts.contact_id
+    where brought_forward_event_matches.occurred_epoch >= {{ since_epoch }} - settings.inactivity_days * 86400.0 - 2.0
 ),
 
 brought_forward_rule_sums as (
