@@ -487,7 +487,8 @@ def _dbt_threads() -> int:
 
 NOTES = [
     "seconds: process wall time for generate, load and the builds (a build includes dbt's start-up and parse, "
-    "seeds, every model, data and unit test, and the publish to the serving file); dbt's own execution time of "
+    "seeds, every model and data test, the unit tests unless they passed on the same code (the incremental build), "
+    "and the publish to the serving file); dbt's own execution time of "
     "the model for lead_scores alone; the query's execution time for the reference. `process s` is the wall "
     "time of the step's child process.",
     "peak RSS: max resident memory of the step's child process (wait4), DuckDB included.",
