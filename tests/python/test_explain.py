@@ -219,3 +219,20 @@ def test_unknown_contacts_and_missing_files_fail_with_one_line(warehouse: Path, 
     missing = tmp_path / "elsewhere.duckdb"
     assert_one_line_error(leadscore("explain", "--db", str(missing), "C0000001"), "nothing published yet")
     assert not missing.exists() and not missing.with_name("elsewhere.serving.duckdb").exists()
+
+
+def test_the_mql_export_carries_the_resolved_account(warehouse: Path, tmp_path: Path) -> None:
+    result = leadscore("export", "--db", str(warehouse), "--out", str(tmp_path), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    with open(tmp_path / "mql_leads.csv", encoding="utf-8", newline="") as handle:
+        exported = {row["contact_id"]: row for row in csv.DictReader(handle)}
+    expected = query(
+        serving(warehouse),
+        "select contact_id, account_id, resolved_account_id, account_match_method from lead_scores where is_mql",
+    )
+    assert len(exported) == len(expected) > 0
+    for contact_id, account_id, resolved_account_id, method in expected:
+        row = exported[contact_id]
+        assert (row["account_id"], row["resolved_account_id"], row["account_match_method"]) == (
+            account_id or "", resolved_account_id or "", method
+        )
