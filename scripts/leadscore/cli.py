@@ -62,6 +62,15 @@ def _cmd_build(args: argparse.Namespace) -> None:
     )
 
 
+def _cmd_explain(args: argparse.Namespace) -> None:
+    from leadscore.explain import explain_lead, format_json, format_text
+
+    explanation = explain_lead(
+        resolve_db(args.db), contact_id=args.contact_id, email=args.email, serving=_optional_path(args.serving)
+    )
+    _say(format_json(explanation) if args.format == "json" else format_text(explanation))
+
+
 def _cmd_export(args: argparse.Namespace) -> None:
     from leadscore.export import export_mqls
 
@@ -231,6 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_writer_options(build)
     build.set_defaults(handler=_cmd_build)
+
+    explain = add("explain", "one lead from the serving file: every contribution to its score, grade, tier, MQL status")
+    lead = explain.add_mutually_exclusive_group(required=True)
+    lead.add_argument("contact_id", nargs="?", metavar="CONTACT_ID", help="the contact to explain")
+    lead.add_argument("--email", help="the contact with this email (case-insensitive)")
+    explain.add_argument("--format", choices=["text", "json"], default="text", help="text (default) or one JSON object")
+    explain.set_defaults(handler=_cmd_explain)
 
     export = add("export", "write the MQL list")
     export.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")

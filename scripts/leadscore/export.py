@@ -16,6 +16,8 @@ EXPORT_COLUMNS = (
     "company_name",
     "job_title",
     "account_id",
+    "resolved_account_id",
+    "account_match_method",
     "owner",
     "lead_score",
     "fit_score",

@@ -168,6 +168,7 @@ def _write(db_path: Path, target: Path, relations: list[Relation], storage_versi
         for relation in relations:
             con.execute(f"create schema if not exists {_ALIAS}.{_quote(relation.schema)}")
             con.execute(f"create table {_ALIAS}.{relation.sql} as select * from {relation.sql}")
+            _copy_comments(con, relation)
         scores = Relation("main", "lead_scores")
         as_of = f"(select max(as_of) from {scores.sql})" if scores in relations else "null"
         con.execute(
@@ -185,9 +186,52 @@ def _write(db_path: Path, target: Path, relations: list[Relation], storage_versi
                 str(db_path),
             ],
         )
+        _comment_publication_table(con)
         con.execute(f"detach {_ALIAS}")  # checkpoints: the file is complete, with no WAL beside it
     finally:
         con.close()
+
+
+_PUBLICATION_COMMENTS = {
+    None: "One row per publish: when this serving file was written, the scoring instant and what it holds.",
+    "published_at": "When this serving file was written (UTC).",
+    "as_of": "The scoring instant of lead_scores in this file.",
+    "tables": "The public tables published, comma-separated.",
+    "storage_version": "The DuckDB storage format of this file.",
+    "working_warehouse": "The working warehouse the tables were copied from.",
+}
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection, relation: Relation) -> None:
+    """The table and column comments of a working relation (its YAML descriptions, written by dbt's
+    persist_docs) onto its copy: ``create table as`` keeps the data, not the comments."""
+    where = "database_name = ? and schema_name = ? and {name} = ?"
+    key = [_WORKING, relation.schema, relation.name]
+    found = con.execute(
+        f"""select comment from duckdb_tables() where {where.format(name="table_name")}
+        union all
+        select comment from duckdb_views() where {where.format(name="view_name")}""",
+        key + key,
+    ).fetchone()
+    target = f"{_ALIAS}.{relation.sql}"
+    if found and found[0]:
+        con.execute(f"comment on table {target} is {_literal(found[0])}")
+    columns = con.execute(
+        f"select column_name, comment from duckdb_columns() where {where.format(name='table_name')} "
+        "and comment is not null and comment <> '' order by column_index",
+        key,
+    ).fetchall()
+    for column, comment in columns:
+        con.execute(f"comment on column {target}.{_quote(column)} is {_literal(comment)}")
+
+
+def _comment_publication_table(con: duckdb.DuckDBPyConnection) -> None:
+    target = f"{_ALIAS}.main.{PUBLICATION_TABLE}"
+    for column, comment in _PUBLICATION_COMMENTS.items():
+        if column is None:
+            con.execute(f"comment on table {target} is {_literal(comment)}")
+        else:
+            con.execute(f"comment on column {target}.{_quote(column)} is {_literal(comment)}")
 
 
 PAUSE_ENV = "LEADSCORE_PUBLISH_PAUSE_SECONDS"

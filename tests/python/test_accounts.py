@@ -109,10 +109,19 @@ def test_contacts_resolve_by_id_domain_and_company_name(warehouse: tuple[Path, P
         "eve": (None, "unresolved"),
         "fay": ("A2", "account_id"),
     }
-    # lead_scores keeps the CRM's own account_id
-    leads = rows(db_path, "select contact_id, account_id from main.lead_scores")
+    # lead_scores keeps the CRM's own account_id, beside the resolved one and how it was found
+    leads = rows(db_path, "select contact_id, account_id, resolved_account_id, account_match_method"
+                          " from main.lead_scores")
     assert leads["cat"]["account_id"] is None
     assert leads["dan"]["account_id"] is None
+    assert {key: (row["resolved_account_id"], row["account_match_method"]) for key, row in leads.items()} == {
+        "ann": ("A1", "crm_id"),
+        "bob": ("A1", "crm_id"),
+        "cat": ("A1", "email_domain"),
+        "dan": ("A1", "company_name"),
+        "eve": (None, "unresolved"),
+        "fay": ("A2", "crm_id"),
+    }
 
     summary = rows(db_path, "select account_resolution, contact_count, free_mail_contact_count"
                             " from main.account_resolution_summary")

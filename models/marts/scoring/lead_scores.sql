@@ -34,6 +34,10 @@ product_scores as (
     select * from {{ ref('product_scores') }}
 ),
 
+account_resolutions as (
+    select * from {{ ref('int_contacts_resolved_to_accounts') }}
+),
+
 score_sums as (
     select
         contact_id,
@@ -61,6 +65,12 @@ scored as (
     select
         contacts.contact_id,
         contacts.account_id,
+        account_resolutions.resolved_account_id,
+        {# the public name of the CRM id method; the other methods keep their names #}
+        case
+            when account_resolutions.account_resolution = 'account_id' then 'crm_id'
+            else coalesce(account_resolutions.account_resolution, 'unresolved')
+        end as account_match_method,
         contacts.email,
         contacts.first_name,
         contacts.last_name,
@@ -90,6 +100,8 @@ scored as (
         on contacts.contact_id = recent_sums.contact_id
     left join status_as_of
         on contacts.contact_id = status_as_of.contact_id
+    left join account_resolutions
+        on contacts.contact_id = account_resolutions.contact_id
     left join product_scores
         on
             contacts.contact_id = product_scores.contact_id
@@ -197,6 +209,8 @@ final as (
     select
         contact_id,
         account_id,
+        resolved_account_id,
+        account_match_method,
         email,
         first_name,
         last_name,
