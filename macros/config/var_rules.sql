@@ -186,7 +186,7 @@ backtest_gap_days:
   type: number
   min: 0
   at_most: backtest_horizon_days
-  accepts: a number of days from 0 to backtest_horizon_days
+  accepts: a number of days >= 0 and <= backtest_horizon_days
   means: how long before its first opportunity a converted lead is judged
 backtest_horizon_days:
   type: number

@@ -290,9 +290,9 @@ def check_vars(cli_vars: dict[str, Any], project_dir: Path = PROJECT_DIR) -> dic
 
 
 def markdown(project_dir: Path = PROJECT_DIR) -> str:
-    """docs/vars.md: every var, its default in dbt_project.yml and what it accepts, from the rules."""
+    """docs/vars.md: every var, what it accepts and what it means, from the rules alone (not the
+    defaults, which are a team's: editing one must not make the page stale)."""
     rules = load_rules(project_dir)
-    defaults = project_vars(project_dir)
     lines = [
         "# Vars: what each one accepts",
         "",
@@ -314,12 +314,13 @@ def markdown(project_dir: Path = PROJECT_DIR) -> str:
         "`check_vars` and the macros of `macros/config/checked_vars.sql`), with the same words but no",
         "source. A var you add to `dbt_project.yml` for your own models needs no rule: it is not checked.",
         "",
-        "| var | default | accepts | meaning |",
-        "|---|---|---|---|",
+        "The defaults are those of `dbt_project.yml` (README \"Vars\").",
+        "",
+        "| var | accepts | meaning |",
+        "|---|---|---|",
     ]
     for name, rule in rules.items():
-        default = f"`{shown(defaults[name])}`" if name in defaults else "(not set)"
-        lines.append(f"| `{name}` | {default} | {_cell(rule.accepts)} | {_cell(rule.means)} |")
+        lines.append(f"| `{name}` | {_cell(rule.accepts)} | {_cell(rule.means)} |")
     lines += [
         "",
         "Lists are YAML lists (`[FR, US]`, not `FR, US`); quote an item YAML would read as something else",
