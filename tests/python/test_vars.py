@@ -126,9 +126,14 @@ def test_a_build_with_good_vars_starts_dbt_where_the_bad_ones_never_do(warehouse
     db_path = tmp_path / "w.duckdb"
     db_path.write_bytes(warehouse.read_bytes())
     before = digest(db_path)
-    result = leadscore(
-        "build", "--db", str(db_path), "--select", "stg_raw__contacts", "--vars", "{decay_half_life_days: 14}",
-        env=dbt_paths(tmp_path),
+    # the same build() as `leadscore build`, one model only (the CLI has no --select)
+    script = (
+        "import sys; from pathlib import Path; from leadscore.build import build; "
+        "build(Path(sys.argv[1]), select='stg_raw__contacts', vars_yaml='{decay_half_life_days: 14}')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(db_path)], capture_output=True, text=True, timeout=600,
+        env={**os.environ, **dbt_paths(tmp_path)},
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "dbt_logs" / "dbt.log").is_file()
