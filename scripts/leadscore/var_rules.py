@@ -326,7 +326,16 @@ def markdown(project_dir: Path = PROJECT_DIR) -> str:
         "Lists are YAML lists (`[FR, US]`, not `FR, US`); quote an item YAML would read as something else",
         "(`'NO'` is Norway, `NO` is false). Numbers may be given as text (`'30'`), booleans as",
         "true / false, yes / no, on / off or 1 / 0. An empty text is never a value: use null where the",
-        "table says null is accepted.",
+        "table says null is accepted. Whether a grid exists (`scoring_grid`, `challenger_grid`) and which",
+        "mappings `seeds/crm_field_mappings.csv` holds are read from your project's seeds.",
+        "",
+        "## Adding a var to the engine",
+        "",
+        "Give it a default in `dbt_project.yml` and a rule in `macros/config/var_rules.sql` (a test fails",
+        "for a var of `dbt_project.yml` without one, and for a rule whose `accepts` words leave out one of",
+        "its bounds, choices or null), read it in models through `leadscore.number_var`, `choice_var` or",
+        "`bool_var` (they take the domain from the rule: do not repeat it in the model), then regenerate",
+        "this page.",
         "",
     ]
     return "\n".join(lines)

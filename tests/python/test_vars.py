@@ -335,3 +335,16 @@ def test_plain_dbt_says_the_same_from_the_same_rules(tmp_path: Path, vars_yaml: 
 def test_shown_values_are_unambiguous() -> None:
     values: list[Any] = ["high", "", " padded", None, True, ["FR", False], 1.5]
     assert [shown(value) for value in values] == ["high", "''", "' padded'", "null", "true", "[FR, false]", "1.5"]
+
+
+def test_the_check_runs_before_dbt_or_duckdb_is_imported(tmp_path: Path) -> None:
+    """Importing dbt takes about a second: nothing before the check may import it (nor duckdb)."""
+    script = (
+        "import sys; from leadscore.cli import main; "
+        "code = main(['build', '--vars', '{decay_half_life_days: -5}']); "
+        "print(code, sorted(name for name in ('dbt', 'duckdb') if name in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
+                            cwd=tmp_path)
+    assert result.stdout.strip() == "1 []", result.stdout + result.stderr
+    assert "var decay_half_life_days must be a number of days > 0" in result.stderr
