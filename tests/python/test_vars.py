@@ -318,7 +318,7 @@ def _dbt_parse(tmp_path: Path, vars_yaml: str) -> subprocess.CompletedProcess[st
 @pytest.mark.parametrize(
     "vars_yaml",
     ["{decay_half_life_days: -5}", "{mql_top_percent: 150}", "{lead_score_min: 80, lead_score_max: 50}",
-     "{as_of: ''}"],
+     "{as_of: ''}", "{target_countries: 'FR, US'}", "{decay_method: sideways}", "{bot_filter: maybe}"],
 )
 def test_plain_dbt_says_the_same_from_the_same_rules(tmp_path: Path, vars_yaml: str) -> None:
     """`dbt parse` (what every dbt command starts with) stops on the value, with leadscore's words
