@@ -4,7 +4,7 @@
     same touched contacts, and a build rewrites every row of a contact it touches: the rows the
     latest build wrote are compared (every row after a full build); the others were compared when
     they were written. -#}
-{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode', ['reset', 'keep']) == 'reset') -%}
+{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode') == 'reset') -%}
 
 with
 

@@ -4,7 +4,7 @@
     build, drawn by hash) the direct way, each instant paired with every earlier event of its
     contact (macro instant_engagement_pairwise), and returns every instant where the two differ by
     more than 1e-6. Other decay methods already use the pairing: nothing to compare. -#}
-{%- set exponential = leadscore.choice_var('decay_method', ['exponential', 'linear', 'window', 'none']) == 'exponential' -%}
+{%- set exponential = leadscore.choice_var('decay_method') == 'exponential' -%}
 
 with
 

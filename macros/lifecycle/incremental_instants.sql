@@ -29,7 +29,7 @@
 
 {#- engagement_incremental_state for int_lead_scores_at_instants. -#}
 {% macro instants_incremental_state() -%}
-    {%- set decay_method = leadscore.choice_var('decay_method', ['exponential', 'linear', 'window', 'none']) -%}
+    {%- set decay_method = leadscore.choice_var('decay_method') -%}
     {{ return(leadscore.engagement_incremental_state(
         inputs_key=leadscore.instants_inputs_key(),
         blocker=none if decay_method == 'exponential' else 'decay_method ' ~ decay_method ~ ' has no running sums'

@@ -26,7 +26,7 @@
     event and recycle: event_matches is then a CTE of int_engagement_rule_sums rows, see
     instant_engagement_rule_sums). -#}
 {% macro lead_score_at_instants(name, instants, event_matches, recycles, adjustments, fit_scores, settings, engagement='pairwise') -%}
-{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode', ['reset', 'keep']) == 'reset') -%}
+{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode') == 'reset') -%}
 {%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
 {%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
 {# the latest recycle at or before each instant, with recycle_mode reset: events before it are dropped #}

@@ -5,7 +5,7 @@
 {%- endmacro %}
 
 {% macro default__decay_factor(age_days_expr, half_life_days_expr) -%}
-    {%- set method = leadscore.choice_var('decay_method', ['exponential', 'linear', 'window', 'none']) -%}
+    {%- set method = leadscore.choice_var('decay_method') -%}
     {%- if method == 'exponential' -%}
         power(0.5, ({{ age_days_expr }}) / ({{ half_life_days_expr }}))
     {%- elif method == 'linear' -%}

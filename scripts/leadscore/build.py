@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from leadscore.errors import LeadscoreError
-from leadscore.grids import check_grid_vars
 from leadscore.paths import PROJECT_DIR
+from leadscore.var_rules import check_vars, load_vars_yaml, project_vars
 
 Progress = Callable[[str], None]
 
@@ -39,14 +39,13 @@ def parse_as_of(text: str) -> str:
 
 def known_vars(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
     """The vars declared in dbt_project.yml, with their defaults."""
-    with open(project_dir / "dbt_project.yml", encoding="utf-8") as handle:
-        project = yaml.safe_load(handle)
-    return dict(project.get("vars") or {})
+    return project_vars(project_dir)
 
 
 def parse_vars(vars_yaml: str | None, project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
-    """--vars as a dict; a YAML error, a var the project does not declare or a grid it does not have
-    is a user mistake (the other var values are checked by the macros of macros/config)."""
+    """--vars as a dict, every var of the build (dbt_project.yml's and --vars) checked against its rule
+    (leadscore.var_rules) before dbt starts; a YAML error, a var the project does not declare or a
+    value outside its rule is a user mistake, one line naming the var."""
     parsed = _vars_mapping(vars_yaml)
     declared = known_vars(project_dir)
     unknown = sorted(set(parsed) - set(declared))
@@ -54,7 +53,7 @@ def parse_vars(vars_yaml: str | None, project_dir: Path = PROJECT_DIR) -> dict[s
         raise LeadscoreError(
             f"unknown var {', '.join(unknown)} (the vars are listed in dbt_project.yml and the README)"
         )
-    check_grid_vars({**declared, **parsed}, project_dir)
+    check_vars(parsed, project_dir)
     return parsed
 
 
@@ -62,7 +61,7 @@ def _vars_mapping(vars_yaml: str | None) -> dict[str, Any]:
     if not vars_yaml:
         return {}
     try:
-        parsed = yaml.safe_load(vars_yaml)
+        parsed = load_vars_yaml(vars_yaml)
     except yaml.YAMLError as error:
         first_line = str(error).splitlines()[0]
         raise LeadscoreError(f"--vars is not valid YAML: {first_line}") from None
@@ -260,6 +259,8 @@ def build(
     every test passed, publish the public models to the serving file (leadscore.serving). A
     backfill (scores as of an earlier instant than the serving file's) is not published unless
     publish_backfill: readers keep the later scores."""
+    # before anything slow (duckdb, dbt): a wrong var fails at once
+    dbt_vars = parse_vars(vars_yaml, project_dir)
     from leadscore.locking import writer_lock
     from leadscore.serving import (
         describe_current,
@@ -271,7 +272,6 @@ def build(
         serving_path_for,
     )
 
-    dbt_vars = parse_vars(vars_yaml, project_dir)
     if as_of:
         dbt_vars["as_of"] = parse_as_of(as_of)
     # A partial (--select) build has not run every test, and other targets are not a DuckDB file.

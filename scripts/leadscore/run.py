@@ -28,10 +28,11 @@ def run_main_job(
     storage_version: str | None = None,
     lock_timeout: float | None = None,
 ) -> None:
-    from leadscore.build import build
+    from leadscore.build import build, parse_vars
     from leadscore.load import load_directory
     from leadscore.locking import writer_lock
 
+    parse_vars(None)  # the vars of dbt_project.yml, checked before the load rather than after it
     serving_path = serving_path_for(db_path, serving)
 
     if input_dir is None:

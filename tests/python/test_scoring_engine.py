@@ -83,7 +83,7 @@ def test_an_unknown_grid_stops_the_build_naming_the_var_and_the_grids(tmp_path: 
               vars_yaml=f"{{{grid_var}: b2b_servics}}")
     message = str(failure.value)
     assert message.startswith(f"var {grid_var} must be one of b2b_saas, b2b_services, b2c_ecommerce, ")
-    assert message.endswith("got: b2b_servics")
+    assert message.endswith("got: b2b_servics (from --vars)")
     assert "half_added" not in message
     assert "\n" not in message
 

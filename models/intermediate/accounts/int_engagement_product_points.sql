@@ -4,7 +4,7 @@
     rule is attributed by URL; int_engagement_event_matches.scored_product_line), else none (the untagged row, product_line null). A rule's total
     after decay and cap is shared among product lines in proportion to their decayed points. -#}
 {%- set exponential = leadscore.sql_boolean(
-    leadscore.choice_var('decay_method', ['exponential', 'linear', 'window', 'none']) == 'exponential'
+    leadscore.choice_var('decay_method') == 'exponential'
 ) %}
 
 with

@@ -11,12 +11,9 @@
     known, or that was created too late to have had a full horizon, is left out. -#}
 {%- set gap_days = leadscore.number_var('backtest_gap_days') -%}
 {%- set horizon_days = leadscore.number_var('backtest_horizon_days') -%}
-{%- if not (0 <= gap_days <= horizon_days) -%}
-    {{ exceptions.raise_compiler_error("var backtest_gap_days must be between 0 and backtest_horizon_days (" ~ horizon_days ~ "), got: " ~ gap_days) }}
-{%- endif -%}
 {%- set horizon_end = dbt.dateadd('second', -(horizon_days * 86400) | int, leadscore.as_of_timestamp()) -%}
 {%- set horizon_seconds = (horizon_days * 86400) | int -%}
-{%- set basis = leadscore.choice_var('backtest_decision_basis', ['opportunity', 'first_mql_crossing']) -%}
+{%- set basis = leadscore.choice_var('backtest_decision_basis') -%}
 
 with
 

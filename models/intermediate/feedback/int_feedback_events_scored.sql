@@ -4,7 +4,7 @@
     then, and, with recycle_mode reset, a recycle made at or before it. Same macros (rule_matches,
     decay_factor) as the engine. -#}
 {%- set drop_bot_clicks = leadscore.sql_boolean(leadscore.bool_var('bot_filter')) -%}
-{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode', ['reset', 'keep']) == 'reset') -%}
+{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode') == 'reset') -%}
 
 with
 

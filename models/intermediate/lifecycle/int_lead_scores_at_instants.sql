@@ -26,7 +26,7 @@
     on_schema_change='sync_all_columns',
     pre_hook="{{ leadscore.instants_incremental_pre_hook() }}"
 ) }}
-{%- set decay_method = leadscore.choice_var('decay_method', ['exponential', 'linear', 'window', 'none']) -%}
+{%- set decay_method = leadscore.choice_var('decay_method') -%}
 {%- set window_decay = decay_method == 'window' -%}
 {%- set as_of_epoch = leadscore.epoch_seconds(leadscore.as_of_timestamp()) -%}
 {%- set state = leadscore.instants_incremental_state() -%}

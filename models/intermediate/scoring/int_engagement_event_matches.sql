@@ -10,7 +10,7 @@
     pre_hook="{{ leadscore.engagement_incremental_pre_hook() }}"
 ) }}
 {%- set drop_bot_clicks = leadscore.sql_boolean(leadscore.bool_var('bot_filter')) -%}
-{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode', ['reset', 'keep']) == 'reset') -%}
+{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode') == 'reset') -%}
 
 with
 

@@ -4,7 +4,7 @@
     forward to as_of; with another decay method, from the events (int_engagement_events_scored).
     The undecayed points of the recent window are read from the events of that window only. -#}
 {%- set exponential = leadscore.sql_boolean(
-    leadscore.choice_var('decay_method', ['exponential', 'linear', 'window', 'none']) == 'exponential'
+    leadscore.choice_var('decay_method') == 'exponential'
 ) -%}
 {%- set recent_window_days = leadscore.number_var('recent_window_days') -%}
 

@@ -9,11 +9,8 @@
     - committee: a role of seeds/buying_committee_roles filled by at least one engaged contact
       (engagement_score >= var engaged_contact_min_score), with the role's points, credited to
       the most engaged contact filling it. -#}
-{%- set rollup_method = leadscore.choice_var('account_rollup_method', ['sum', 'average', 'max', 'top_k']) -%}
+{%- set rollup_method = leadscore.choice_var('account_rollup_method') -%}
 {%- set top_k = leadscore.number_var('account_rollup_top_k') -%}
-{%- if top_k < 1 or top_k != (top_k | int) -%}
-    {{ exceptions.raise_compiler_error("var account_rollup_top_k must be a whole number >= 1, got: " ~ var('account_rollup_top_k')) }}
-{%- endif -%}
 {%- set engaged_min = leadscore.number_var('engaged_contact_min_score') -%}
 {%- set rollup_divisor = {
     'sum': '1',

@@ -7,11 +7,8 @@
 {%- set engaged_min = leadscore.number_var('engaged_contact_min_score') -%}
 {%- set reasons_count = leadscore.number_var('score_reasons_count') | int -%}
 {%- set top_contacts_count = leadscore.number_var('account_top_contacts_count') -%}
-{%- if top_contacts_count < 1 or top_contacts_count != (top_contacts_count | int) -%}
-    {{ exceptions.raise_compiler_error("var account_top_contacts_count must be a whole number >= 1, got: " ~ var('account_top_contacts_count')) }}
-{%- endif -%}
 {%- set top_contacts_count = top_contacts_count | int -%}
-{%- set rollup_method = leadscore.choice_var('account_rollup_method', ['sum', 'average', 'max', 'top_k']) -%}
+{%- set rollup_method = leadscore.choice_var('account_rollup_method') -%}
 {%- set excluded_types = leadscore.sql_string_list(var('mqa_excluded_account_types'), 'mqa_excluded_account_types') -%}
 
 with

@@ -4,9 +4,6 @@
 {%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
 {%- set reasons_count = leadscore.number_var('score_reasons_count') | int -%}
 {%- set top_percent = leadscore.number_var('mql_top_percent', allow_null=true) -%}
-{%- if top_percent is not none and not (0 < top_percent <= 100) -%}
-    {{ exceptions.raise_compiler_error("var mql_top_percent must be a number in (0, 100], got: " ~ top_percent) }}
-{%- endif -%}
 
 with
 

@@ -3,9 +3,6 @@
     an opportunity followed, its sample in the time-based hold-out (the last backtest_holdout_pct
     percent by decision instant are `test`) and its score decile (1 = best). -#}
 {%- set holdout_pct = leadscore.number_var('backtest_holdout_pct') -%}
-{%- if not (0 < holdout_pct < 100) -%}
-    {{ exceptions.raise_compiler_error("var backtest_holdout_pct must be a number in (0, 100), got: " ~ holdout_pct) }}
-{%- endif -%}
 
 with
 

@@ -3,9 +3,6 @@
     contacts in it now, and the median days a stay in the stage lasted (from the change into it to
     the contact's next change; stays not over yet are left out of the median). -#}
 {%- set stages = var('funnel_stages') -%}
-{%- if stages is string or stages is not iterable or stages | length == 0 -%}
-    {{ exceptions.raise_compiler_error("var funnel_stages must be a non-empty list of statuses, got: " ~ stages) }}
-{%- endif -%}
 
 with
 

@@ -9,9 +9,6 @@
 {%- if cutover_text is none or (cutover_text | string | trim) == '' -%}
     {%- set cutover = dbt.dateadd('second', -(window_days * 86400) | int, leadscore.as_of_timestamp()) -%}
 {%- else -%}
-    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', cutover_text | string | trim) -%}
-        {{ exceptions.raise_compiler_error("var roi_cutover_date must be a date YYYY-MM-DD, got: " ~ cutover_text) }}
-    {%- endif -%}
     {%- set cutover = "cast('" ~ (cutover_text | string | trim) ~ " 00:00:00' as " ~ dbt.type_timestamp() ~ ")" -%}
 {%- endif -%}
 {%- set accepted_statuses = leadscore.funnel_statuses_from('mql_status', inclusive=false) -%}
