@@ -51,7 +51,7 @@ def parse_vars(vars_yaml: str | None, project_dir: Path = PROJECT_DIR) -> dict[s
     unknown = sorted(set(parsed) - set(declared))
     if unknown:
         raise LeadscoreError(
-            f"unknown var {', '.join(unknown)} (the vars are listed in dbt_project.yml and the README)"
+            f"unknown var {', '.join(unknown)} (the vars are listed in dbt_project.yml and docs/vars.md)"
         )
     check_vars(parsed, project_dir)
     return parsed

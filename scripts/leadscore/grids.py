@@ -69,7 +69,7 @@ def check_grid_vars(dbt_vars: dict[str, Any], project_dir: Path = PROJECT_DIR) -
             r"[a-z0-9_]+", grid) else []
         if missing and len(missing) <= len(KINDS):  # a grid half added
             raise LeadscoreError(
-                f"var {name}: the grid {grid} lacks {' and '.join(missing)} (README \"Grids\"); "
+                f"var {name}: the grid {grid} lacks {' and '.join(missing)} (docs/grid-reference.md); "
                 f"the grids are {', '.join(grids)}"
             )
         raise LeadscoreError(

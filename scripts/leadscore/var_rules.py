@@ -314,7 +314,7 @@ def markdown(project_dir: Path = PROJECT_DIR) -> str:
         "`check_vars` and the macros of `macros/config/checked_vars.sql`), with the same words but no",
         "source. A var you add to `dbt_project.yml` for your own models needs no rule: it is not checked.",
         "",
-        "The defaults are those of `dbt_project.yml` (README \"Vars\").",
+        "The defaults are those of `dbt_project.yml`; each var with its longer story in docs/vars-reference.md.",
         "",
         "| var | accepts | meaning |",
         "|---|---|---|",
