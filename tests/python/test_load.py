@@ -157,7 +157,7 @@ def test_headers_are_matched_case_insensitively_and_custom_columns_kept(tmp_path
     )
     load(db, tmp_path / "raw")
     assert query(db, "SELECT contact_id, email, custom_attributes FROM raw.contacts ORDER BY 1") == [
-        ("c1", "a@x.com", '{"_reason":"kept as text","favourite colour":"blue"}'),
+        ("c1", "a@x.com", '{"_reason":"kept as text","favourite_colour":"blue"}'),
         ("c2", None, None),
     ]
 
@@ -176,7 +176,7 @@ def test_contact_upsert_keeps_the_newest_version(tmp_path: Path, db: Path) -> No
     assert (again.loaded, again.updated, again.unchanged) == (0, 0, 1)
     assert load(db, tmp_path / "newer").entities["contacts"].updated == 1
     older = load(db, tmp_path / "older").entities["contacts"]
-    assert (older.updated, older.unchanged) == (0, 1)
+    assert (older.rows_in, older.updated, older.superseded, older.unchanged) == (1, 0, 1, 0)
     assert query(db, "SELECT job_title FROM raw.contacts") == [("director",)]
 
 
@@ -191,7 +191,7 @@ def test_newest_version_within_one_load_wins_and_ties_go_to_the_later_row(tmp_pa
         "c2,2024-01-01,2024-06-01,second\n",
     )
     counts = load(db, tmp_path / "raw").entities["contacts"]
-    assert (counts.loaded, counts.unchanged) == (2, 2)
+    assert (counts.rows_in, counts.loaded, counts.superseded, counts.unchanged) == (4, 2, 2, 0)
     assert query(db, "SELECT contact_id, job_title FROM raw.contacts ORDER BY 1") == [
         ("c1", "newest"),
         ("c2", "second"),
@@ -411,7 +411,7 @@ def test_loading_the_same_directory_twice_changes_nothing(tmp_path: Path, db: Pa
     ]
     assert len(rejects_before) == 4
     assert query(db, "SELECT account_id, custom_attributes FROM raw.accounts") == [
-        ("a1", '{"owner region":"EMEA","segment":"smb"}')
+        ("a1", '{"owner_region":"EMEA","segment":"smb"}')
     ]
     for table, rows in snapshot.items():
         assert query(db, f"SELECT * EXCLUDE (_loaded_at) FROM raw.{table} ORDER BY ALL") == rows, table
@@ -468,7 +468,8 @@ def test_cli_prints_counts_per_entity(tmp_path: Path, db: Path) -> None:
     result = run_cli("load", str(tmp_path / "raw"), "--db", str(db))
     assert result.returncode == 0, result.stderr
     contacts_line = next(line for line in result.stdout.splitlines() if line.strip().startswith("contacts"))
-    assert contacts_line.split() == ["contacts", "1", "2", "0", "0", "0"]
+    # files, rows in, loaded, updated, superseded, unchanged, rejected
+    assert contacts_line.split() == ["contacts", "1", "2", "2", "0", "0", "0", "0"]
     assert "raw.load_rejects" in result.stdout and "Skipping README.md" in result.stdout
 
 
