@@ -201,6 +201,7 @@ class StagedFile:
     column_problems: list[str] = field(default_factory=list)  # SQL reasons from the columns themselves
     extra_columns: list[str] = field(default_factory=list)  # normalised names outside the contract, kept
     notes: list[str] = field(default_factory=list)  # what the summary says about this file
+    is_empty: bool = False  # an empty JSON array: 0 records and no column names
 
 
 def _short(error: Exception) -> str:
@@ -342,7 +343,7 @@ def _stage_json_array(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> Non
     table = staged.tables[0]
     con.execute(
         f"CREATE TEMP TABLE {_q(table)} AS SELECT CAST(json AS VARCHAR) AS line, "
-        f"json_type(json) = 'OBJECT' AS {IS_OBJECT} FROM {reader}"
+        f"coalesce(json_type(json) = 'OBJECT', false) AS {IS_OBJECT} FROM {reader}"  # a JSON null is no object
     )
     staged.source_sql = f"(SELECT *, rowid + 1 AS {ROW} FROM {_q(table)})"
 
@@ -360,17 +361,28 @@ def _stage_json(con: duckdb.DuckDBPyConnection, staged: StagedFile, is_array: bo
         ).fetchall()
     ]
     if not keys:
-        records = _count(con, f"SELECT count(*) FROM {_q(table)} WHERE trim(coalesce(line, '')) <> ''")
-        if is_array and records == 0:
-            raise _FileProblem("the JSON array is empty (no records)")
+        if is_array and _count(con, f"SELECT count(*) FROM {_q(table)}") == 0:
+            staged.is_empty = True  # `[]`: no records, hence no columns to check
+            return {}
         kind = "JSON array" if is_array else "JSON Lines"
         raise _FileProblem(f"not {kind} (no {'element' if is_array else 'line'} holds a JSON object)")
+    blank_lines = "TRUE"
     if not is_array:
-        _number_rows(con, staged, 0, "'invalid JSON'")
+        too_long = (
+            "'line longer than the maximum line size (' || first(error_message) || "
+            f"'): raise {MAX_LINE_SIZE_VARIABLE} to load it'"
+        )
+        _number_rows(
+            con,
+            staged,
+            0,
+            f"CASE WHEN bool_or(error_type = 'LINE SIZE OVER MAXIMUM') THEN {too_long} ELSE 'invalid JSON' END",
+        )
+        blank_lines = "trim(coalesce(line, '')) <> ''"  # a blank line is no record
     paths = ", ".join(_lit('$."' + key.replace('"', '\\"') + '"') for key in keys)
     staged.source_sql = (
         f"(SELECT *, CASE WHEN {IS_OBJECT} THEN json_extract_string(line, [{paths}]) END AS {VALUES} "
-        f"FROM {staged.source_sql} WHERE trim(coalesce(line, '')) <> '')"
+        f"FROM {staged.source_sql} WHERE {blank_lines})"
     )
     staged.row_problem_sql = (
         f"CASE WHEN {IS_OBJECT} IS NULL THEN 'invalid JSON' "
@@ -550,6 +562,9 @@ def _stage_file(
         finally:
             staged.path = path
     _match_columns(staged, columns)
+    if staged.is_empty:
+        staged.notes.append(f"{path.name}: an empty JSON array (0 records): nothing to load")
+        return staged
     _check_columns(path, entity, staged.columns)
     if _count(con, f"SELECT count(*) FROM {staged.source_sql}") == 0 and staged.reader_rejects_sql is None:
         staged.notes.append(f"{path.name}: no rows (header only): nothing to load")
