@@ -627,3 +627,38 @@ def test_cli_fails_on_an_unreadable_or_incomplete_file_and_loads_nothing(
     [line] = result.stderr.splitlines()
     assert line.startswith(f"leadscore: error: {name}: ") and reason in line, line
     assert rows_in_raw_tables(db) == {}
+
+
+# ------------------------------------------------------------------------------------ extra columns in rules
+
+
+def test_an_extra_event_column_is_matched_by_an_engagement_rule(tmp_path: Path) -> None:
+    """An events file's own column (`Page Category`) lands in properties and scores through match_field."""
+    from worked_examples import build_scores, copy_project
+
+    project = copy_project(
+        tmp_path / "project",
+        {
+            "engagement_rules": [
+                {"rule_id": "pricing_category", "event_type": "page_view", "match_field": "properties.page_category",
+                 "operator": "eq", "value": "pricing", "points": 13, "category": "active",
+                 "description": "A page of the pricing category"},
+            ]
+        },
+    )
+    raw = tmp_path / "raw"
+    write(raw, "contacts.csv", "contact_id,created_at\nreader,2024-01-01\nbrowser,2024-01-01\n")
+    write(
+        raw,
+        "events.csv",
+        "event_id,event_type,occurred_at,contact_id,Page Category\n"
+        "e1,page_view,2024-06-30T00:00:00Z,reader,pricing\n"
+        "e2,page_view,2024-06-30T00:00:00Z,browser,blog\n",
+    )
+    db_path = tmp_path / "w.duckdb"
+    build_scores(project, raw, db_path, datetime(2024, 7, 1), vars_yaml="{decay_method: none}")
+    rows = query(
+        db_path,
+        "SELECT contact_id, rule_id, points FROM main.lead_score_breakdown WHERE dimension = 'engagement' ORDER BY 1",
+    )
+    assert rows == [("reader", "pricing_category", 13)]
