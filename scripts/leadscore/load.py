@@ -510,6 +510,8 @@ def _explain_reader_error(path: Path, compressed: bool, file_format: str, error:
         line = _unterminated_quote(path, compressed)
         if line is not None:
             return f"unterminated quote: the quoted field that starts on line {line} is never closed"
+        if "sniffing" in message:
+            return "no comma-separated layout found (is it CSV text with a header line?)"
     if "gzip" in message.lower() or "compress" in message.lower():
         return f"broken gzip data: {_short(error)}"
     if file_format == "json" and "Malformed JSON" in message:
@@ -875,13 +877,12 @@ def _classify(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
             "CASE WHEN _content <> _first_content THEN 'conflict_load' "
             "WHEN _first_outcome = 'conflict_stored' THEN 'conflict_stored' ELSE 'unchanged' END"
         )
-    contract = ", ".join(f"{_lit(name)}, c.{_q(name)}" for name in entity.columns)
+    as_loaded = f"CAST({_json_object_sql(list(entity.columns))} AS VARCHAR)"  # a conflict's record, as loaded
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {CLASSIFIED} AS
         WITH ranked AS (
             SELECT c.*, {_content_sql(entity, 'c')} AS _content, row_number() OVER ({window}) AS _rank,
-                   first_value({_content_sql(entity, 'c')}) OVER ({window}) AS _first_content,
-                   {_key_text_sql(entity)} AS _key_text, CAST(json_object({contract}) AS VARCHAR) AS _as_loaded
+                   first_value({_content_sql(entity, 'c')}) OVER ({window}) AS _first_content
             FROM {CANDIDATES} c
         ),
         firsts AS (
@@ -894,14 +895,16 @@ def _classify(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
             FROM (SELECT c.*, max(c._own_outcome) OVER (PARTITION BY c._reason IS NULL, {keys}) AS _first_outcome
                   FROM firsts c)
         )
-        SELECT * EXCLUDE (_reason, _raw_record, _outcome, _key_text, _as_loaded),
+        SELECT c.* EXCLUDE (_reason, _raw_record, _outcome, _content, _first_content, _rank, _own_outcome,
+                            _first_outcome),
                CASE _outcome
-                   WHEN 'conflict_stored' THEN _key_text || ' already loaded with different content'
-                   WHEN 'conflict_load' THEN 'duplicate ' || _key_text || ' in this load with different content'
+                   WHEN 'conflict_stored' THEN {_key_text_sql(entity)} || ' already loaded with different content'
+                   WHEN 'conflict_load'
+                   THEN 'duplicate ' || {_key_text_sql(entity)} || ' in this load with different content'
                    ELSE _reason END AS _reason,
-               CASE WHEN _outcome LIKE 'conflict%' THEN _as_loaded ELSE _raw_record END AS _raw_record,
+               CASE WHEN _outcome LIKE 'conflict%' THEN {as_loaded} ELSE _raw_record END AS _raw_record,
                CASE WHEN _outcome LIKE 'conflict%' THEN 'rejected' ELSE _outcome END AS _outcome
-        FROM outcomes"""
+        FROM outcomes c"""
     )
     con.execute(f"DROP TABLE {CANDIDATES}")
 
