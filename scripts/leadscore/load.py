@@ -512,7 +512,7 @@ def _explain_reader_error(path: Path, compressed: bool, file_format: str, error:
             return f"unterminated quote: the quoted field that starts on line {line} is never closed"
         if "sniffing" in message:
             return "no comma-separated layout found (is it CSV text with a header line?)"
-    if "gzip" in message.lower() or "compress" in message.lower():
+    if compressed and ("gzip" in message.lower() or "compress" in message.lower()):
         return f"broken gzip data: {_short(error)}"
     if file_format == "json" and "Malformed JSON" in message:
         found = re.search(r"Malformed JSON in file \"[^\"]*\", (.*)", message)
@@ -525,6 +525,8 @@ def _read_prefix(path: Path, compressed: bool) -> bytes:
         with _open(path, compressed) as handle:
             return handle.read(SNIFF_BYTES)
     except (OSError, EOFError) as error:
+        if not compressed:
+            raise _FileProblem(f"cannot open it ({error.strerror if isinstance(error, OSError) else error})") from None
         raise _FileProblem(f"broken gzip data ({error})") from None
 
 
