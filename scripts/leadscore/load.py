@@ -364,8 +364,11 @@ def _stage_json(con: duckdb.DuckDBPyConnection, staged: StagedFile, is_array: bo
         if is_array and _count(con, f"SELECT count(*) FROM {_q(table)}") == 0:
             staged.is_empty = True  # `[]`: no records, hence no columns to check
             return {}
-        kind = "JSON array" if is_array else "JSON Lines"
-        raise _FileProblem(f"not {kind} (no {'element' if is_array else 'line'} holds a JSON object)")
+        if is_array:
+            raise _FileProblem("no element of the array is a JSON object")
+        is_json_name = staged.path.name.lower().removesuffix(".gz").endswith(".json")
+        hint = "; a .json file holds JSON Lines or one array of objects" if is_json_name else ""
+        raise _FileProblem(f"not JSON Lines (no line holds a JSON object, one per line{hint})")
     blank_lines = "TRUE"
     if not is_array:
         too_long = (
