@@ -3,9 +3,13 @@
 Two phases, so that one unreadable file loads nothing at all:
 
 1. *Stage*: every file is read as text into a temporary table (CSV and JSON Lines through DuckDB's CSV
-   reader, Parquet cast to text), its columns are matched to the contract and the required ones checked.
+   reader, JSON arrays through its JSON reader, Parquet cast to text; ``.gz`` of each), its headers are
+   normalised and matched to the contract and the required ones checked. A file that cannot be read
+   fails the load with one line naming the file and the cause (encoding, delimiter, quote, line size).
 2. *Land*: per entity, in ``contract.LOAD_ORDER`` and one transaction each, the staged text is cast and
-   checked in SQL; bad rows go to ``raw.load_rejects`` and the good ones are upserted or appended.
+   checked in SQL; every row gets one outcome (loaded, updated, superseded, unchanged, rejected; see
+   ``_classify``), rejects go to ``raw.load_rejects``, and the counts must add up to the rows read.
+   docs/loading.md is the user's view of all this.
 
 All row work happens inside DuckDB so that tens of millions of events load with bounded memory.
 """
