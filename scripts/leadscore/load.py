@@ -238,7 +238,7 @@ def _disagreement_sql(name: str, spellings: list[str], expressions: list[str]) -
     values = ", ".join(f"nullif(trim({expr}), '')" for expr in expressions)
     shown = " and ".join(f'"{spelling}"' for spelling in spellings).replace("'", "''")
     return (
-        f"CASE WHEN len(list_distinct(list_filter([{values}], lambda x: x IS NOT NULL))) > 1 "
+        f"CASE WHEN len(list_distinct(list_filter([{values}], lambda __ls_entry: __ls_entry IS NOT NULL))) > 1 "
         f"THEN 'columns {shown} both mean {name} and hold different values' END"
     )
 
@@ -314,7 +314,9 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, staged: StagedFile, header: list[
     names = [row[0] for row in con.execute(f"DESCRIBE {_q(table)}").fetchall()]
     _number_rows(con, staged, 1, "'malformed CSV row: ' || first(error_message ORDER BY column_idx)")
     # DuckDB renames a repeated header (email, email_1): the header as written says what each column is.
-    shown = header if header is not None and len(header) == len(names) else names
+    shown = names
+    if header is not None and len(header) == len(names):  # a blank header keeps DuckDB's name (column2)
+        shown = [written if written.strip() else name for written, name in zip(header, names, strict=True)]
     staged.raw_record_sql = _json_object_sql(shown, names)
     return {spelled: _q(name) for spelled, name in zip(shown, names, strict=True)}
 
@@ -699,7 +701,7 @@ def _extra_columns_sql(staged: StagedFile) -> str:
     pairs = ", ".join(
         f"struct_pack(k := {_lit(name)}, v := {staged.columns[name]})" for name in sorted(staged.extra_columns)
     )
-    entries = f"list_filter([{pairs}], lambda x: x.v IS NOT NULL)"
+    entries = f"list_filter([{pairs}], lambda __ls_entry: __ls_entry.v IS NOT NULL)"
     return f"nullif(CAST(to_json(map_from_entries({entries})) AS VARCHAR), '{{}}')"
 
 
