@@ -311,12 +311,17 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, staged: StagedFile, header: list[
     )
     table = staged.tables[0]
     con.execute(f"CREATE TEMP TABLE {_q(table)} AS SELECT * FROM {_csv_reader(staged, options)}")
-    names = [row[0] for row in con.execute(f"DESCRIBE {_q(table)}").fetchall()]
+    read = [str(row[0]) for row in con.execute(f"DESCRIBE {_q(table)}").fetchall()]
+    names = list(read)
+    for index, name in enumerate(read):
+        if name.lower() == "rowid":  # it would hide the row id that numbers the rows
+            names[index] = f"__ls_rowid_{index}"
+            con.execute(f"ALTER TABLE {_q(table)} RENAME COLUMN {_q(name)} TO {_q(names[index])}")
     _number_rows(con, staged, 1, "'malformed CSV row: ' || first(error_message ORDER BY column_idx)")
     # DuckDB renames a repeated header (email, email_1): the header as written says what each column is.
-    shown = names
+    shown = read
     if header is not None and len(header) == len(names):  # a blank header keeps DuckDB's name (column2)
-        shown = [written if written.strip() else name for written, name in zip(header, names, strict=True)]
+        shown = [written if written.strip() else name for written, name in zip(header, read, strict=True)]
     staged.raw_record_sql = _json_object_sql(shown, names)
     return {spelled: _q(name) for spelled, name in zip(shown, names, strict=True)}
 
@@ -1035,7 +1040,10 @@ def _stage_all(con: duckdb.DuckDBPyConnection, found: list[Found], say: Progress
     staged: dict[str, list[StagedFile]] = {name: [] for name in LOAD_ORDER}
     for order, (path, entity, kind, compressed) in enumerate(found):
         say(f"Reading {path.name} ({entity.name})")
-        staged[entity.name].append(_stage_file(con, path, entity, kind, compressed, order))
+        try:
+            staged[entity.name].append(_stage_file(con, path, entity, kind, compressed, order))
+        except duckdb.Error as error:  # a case _stage_file does not foresee: still one line, naming the file
+            raise LeadscoreError(f"{path.name}: cannot read as {FORMAT_NAMES[kind]}: {_short(error)}") from None
     return staged
 
 

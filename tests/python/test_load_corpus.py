@@ -83,6 +83,11 @@ def parquet_gz(case: Path) -> None:
     (case / "contacts.parquet").unlink()
 
 
+def parquet_file_row_number_column(case: Path) -> None:
+    contacts = "SELECT 'c1' AS contact_id, '2024-06-01' AS created_at, 'x' AS file_row_number"
+    _write_parquet(case / "contacts.parquet", contacts)
+
+
 def parquet_named_csv(case: Path) -> None:
     _write_parquet(
         case / "events.csv", "SELECT 'page_view' AS event_type, '2024-06-02' AS occurred_at, 'c1' AS contact_id"
@@ -99,6 +104,7 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
         parquet_struct_properties,
         parquet_gz,
         parquet_named_csv,
+        parquet_file_row_number_column,
     )
 }
 
