@@ -219,11 +219,14 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
-def _normalised(names: list[str]) -> dict[str, list[str]]:
-    """Normalised name -> the file's column names that carry it (several when they differ in spelling)."""
-    grouped: dict[str, list[str]] = {}
-    for name in names:
-        grouped.setdefault(normalise_header(name), []).append(name)
+Columns = list[tuple[str, str]]  # a file's columns: (name as written, SQL of its text); names may repeat
+
+
+def _normalised(columns: Columns) -> dict[str, Columns]:
+    """Normalised name -> the file's columns that carry it (several when spelled alike or repeated)."""
+    grouped: dict[str, Columns] = {}
+    for spelling, expression in columns:
+        grouped.setdefault(normalise_header(spelling), []).append((spelling, expression))
     return grouped
 
 
@@ -303,8 +306,8 @@ def _csv_reader(staged: StagedFile, options: str) -> str:
     )
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, staged: StagedFile, header: list[str] | None) -> dict[str, str]:
-    """Returns the file's column names -> SQL of their text."""
+def _stage_csv(con: duckdb.DuckDBPyConnection, staged: StagedFile, header: list[str] | None) -> Columns:
+    """Returns the file's columns: name as written, SQL of the text."""
     # Dialect fixed (RFC 4180) rather than sniffed, so that no row is silently taken for a comment.
     options = (
         "header = true, delim = ',', quote = '\"', escape = '\"', comment = '', skip = 0, all_varchar = true"
@@ -323,7 +326,7 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, staged: StagedFile, header: list[
     if header is not None and len(header) == len(names):  # a blank header keeps DuckDB's name (column2)
         shown = [written if written.strip() else name for written, name in zip(header, read, strict=True)]
     staged.raw_record_sql = _json_object_sql(shown, names)
-    return {spelled: _q(name) for spelled, name in zip(shown, names, strict=True)}
+    return [(spelled, _q(name)) for spelled, name in zip(shown, names, strict=True)]
 
 
 def _json_object_sql(keys: list[str], names: list[str] | None = None) -> str:
@@ -359,7 +362,7 @@ def _stage_json_array(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> Non
     staged.source_sql = f"(SELECT *, rowid + 1 AS {ROW} FROM {_q(table)})"
 
 
-def _stage_json(con: duckdb.DuckDBPyConnection, staged: StagedFile, is_array: bool) -> dict[str, str]:
+def _stage_json(con: duckdb.DuckDBPyConnection, staged: StagedFile, is_array: bool) -> Columns:
     if is_array:
         _stage_json_array(con, staged)
     else:
@@ -374,7 +377,7 @@ def _stage_json(con: duckdb.DuckDBPyConnection, staged: StagedFile, is_array: bo
     if not keys:
         if is_array and _count(con, f"SELECT count(*) FROM {_q(table)}") == 0:
             staged.is_empty = True  # `[]`: no records, hence no columns to check
-            return {}
+            return []
         if is_array:
             raise _FileProblem("no element of the array is a JSON object")
         is_json_name = staged.path.name.lower().removesuffix(".gz").endswith(".json")
@@ -403,10 +406,10 @@ def _stage_json(con: duckdb.DuckDBPyConnection, staged: StagedFile, is_array: bo
         f"WHEN NOT {IS_OBJECT} THEN 'record is not a JSON object' END"
     )
     staged.raw_record_sql = f"CASE WHEN {IS_OBJECT} THEN line ELSE json_object('raw_line', line) END"
-    return {key: f"{VALUES}[{index}]" for index, key in enumerate(keys, start=1)}
+    return [(key, f"{VALUES}[{index}]") for index, key in enumerate(keys, start=1)]
 
 
-def _stage_parquet(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> dict[str, str]:
+def _stage_parquet(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> Columns:
     reader = f"read_parquet({_lit(str(staged.path))}, file_row_number = true)"
     described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
     names = [str(row[0]) for row in described if row[0] != "file_row_number"]
@@ -421,7 +424,7 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, staged: StagedFile) -> dict[s
     con.execute(f"CREATE TEMP TABLE {_q(staged.tables[0])} AS SELECT {selected} FROM {reader}")
     staged.source_sql = _q(staged.tables[0])
     staged.raw_record_sql = _json_object_sql(names)
-    return {name: _q(name) for name in names}
+    return [(name, _q(name)) for name in names]
 
 
 def _check_columns(path: Path, entity: Entity, columns: dict[str, str]) -> None:
@@ -589,15 +592,15 @@ def _stage_file(
     return staged
 
 
-def _match_columns(staged: StagedFile, columns: dict[str, str]) -> None:
+def _match_columns(staged: StagedFile, columns: Columns) -> None:
     """Normalise the file's column names, group the spellings of one name, and say what is not used."""
     entity, name = staged.entity, staged.path.name
-    grouped = _normalised(list(columns))
+    grouped = _normalised(columns)
     staged.columns = {}
-    for normalised, spellings in grouped.items():
-        expressions = [columns[spelling] for spelling in spellings]
+    for normalised, group in grouped.items():
+        spellings, expressions = [spelling for spelling, _ in group], [expression for _, expression in group]
         staged.columns[normalised] = _value_sql(expressions)
-        if len(spellings) > 1:
+        if len(group) > 1:
             staged.column_problems.append(_disagreement_sql(normalised, spellings, expressions))
             shown = ", ".join(f'"{spelling}"' for spelling in spellings)
             staged.notes.append(
