@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -157,7 +158,7 @@ def test_headers_are_matched_case_insensitively_and_custom_columns_kept(tmp_path
     )
     load(db, tmp_path / "raw")
     assert query(db, "SELECT contact_id, email, custom_attributes FROM raw.contacts ORDER BY 1") == [
-        ("c1", "a@x.com", '{"_reason":"kept as text","favourite colour":"blue"}'),
+        ("c1", "a@x.com", '{"_reason":"kept as text","favourite_colour":"blue"}'),
         ("c2", None, None),
     ]
 
@@ -176,7 +177,7 @@ def test_contact_upsert_keeps_the_newest_version(tmp_path: Path, db: Path) -> No
     assert (again.loaded, again.updated, again.unchanged) == (0, 0, 1)
     assert load(db, tmp_path / "newer").entities["contacts"].updated == 1
     older = load(db, tmp_path / "older").entities["contacts"]
-    assert (older.updated, older.unchanged) == (0, 1)
+    assert (older.rows_in, older.updated, older.superseded, older.unchanged) == (1, 0, 1, 0)
     assert query(db, "SELECT job_title FROM raw.contacts") == [("director",)]
 
 
@@ -191,7 +192,7 @@ def test_newest_version_within_one_load_wins_and_ties_go_to_the_later_row(tmp_pa
         "c2,2024-01-01,2024-06-01,second\n",
     )
     counts = load(db, tmp_path / "raw").entities["contacts"]
-    assert (counts.loaded, counts.unchanged) == (2, 2)
+    assert (counts.rows_in, counts.loaded, counts.superseded, counts.unchanged) == (4, 2, 2, 0)
     assert query(db, "SELECT contact_id, job_title FROM raw.contacts ORDER BY 1") == [
         ("c1", "newest"),
         ("c2", "second"),
@@ -267,6 +268,88 @@ def test_rows_for_unknown_contacts_are_rejected(tmp_path: Path, db: Path) -> Non
     ]
     assert [row[3] for row in rejects(db, "lead_status_changes")] == ["unknown contact: contact_id c9"]
     assert count(db, "score_adjustments") == 0 and len(rejects(db, "score_adjustments")) == 1
+
+
+def test_an_event_key_loaded_with_other_content_is_rejected_once_per_row(tmp_path: Path, db: Path) -> None:
+    raw = tmp_path / "raw"
+    write(raw, "contacts.csv", CONTACTS_CSV)
+    write(raw, "events.csv", "event_id,event_type,occurred_at,contact_id\ne1,page_view,2024-06-01,c1\n")
+    load(db, raw)
+    later = tmp_path / "later"
+    write(
+        later,
+        "events_late.csv",
+        "event_id,event_type,occurred_at,contact_id\ne1,page_view,2024-06-01,c1\ne1,form_submit,2024-06-01,c1\n",
+    )
+    first, again = load(db, later).entities["events"], load(db, later).entities["events"]
+    for counts in (first, again):
+        assert (counts.rows_in, counts.loaded, counts.unchanged, counts.rejected) == (2, 0, 1, 1)
+    [(file, row, record, reason)] = rejects(db, "events")  # recorded once, though loaded twice
+    assert (file, row) == ("events_late.csv", 2)
+    assert reason == "duplicate event_id e1 in this load with different content"
+    assert json.loads(record)["event_type"] == "form_submit"
+    assert query(db, "SELECT event_type FROM raw.events") == [("page_view",)]
+
+    header = "event_id,event_type,occurred_at,contact_id\n"
+    write(tmp_path / "third", "events_third.csv", header + "e1,email_open,2024-06-01,c1\n")
+    third = load(db, tmp_path / "third").entities["events"]
+    assert (third.rows_in, third.rejected) == (1, 1)
+    assert rejects(db, "events")[-1][3] == "event_id e1 already loaded with different content"
+
+
+def test_headers_with_spaces_and_hyphens_match_the_contract(tmp_path: Path, db: Path) -> None:
+    raw = tmp_path / "raw"
+    write(raw, "contacts.csv", CONTACTS_CSV)
+    write(raw, "events_a.csv", "Event ID,event-type,Occurred  At,contact id\nA1,page_view,2024-06-01,c1\n")
+    write(raw, "events_b.csv", "event-id,Event Type,occurred_at,Contact-ID\nB1,page_view,2024-06-02,c1\n")
+    report = load(db, raw)
+    assert report.entities["events"].loaded == 2
+    assert query(db, "SELECT event_id FROM raw.events ORDER BY 1") == [("A1",), ("B1",)]
+    assert not any("not used" in note for note in report.notes)
+
+
+def test_a_key_of_properties_wins_over_an_extra_column_of_the_same_name(tmp_path: Path, db: Path) -> None:
+    raw = tmp_path / "raw"
+    write(raw, "contacts.csv", CONTACTS_CSV)
+    write(
+        raw,
+        "events.csv",
+        "event_type,occurred_at,contact_id,properties,Form,Page Category\n"
+        'form_submit,2024-06-01,c1,"{""form"": ""demo""}",newsletter,pricing\n',
+    )
+    report = load(db, raw)
+    [(properties,)] = query(db, "SELECT properties FROM raw.events")
+    assert json.loads(properties) == {"form": "demo", "page_category": "pricing"}
+    assert "events.csv: extra columns kept in properties: form, page_category" in report.format_table()
+
+
+def test_raising_the_maximum_line_size_loads_a_long_field(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    write(raw, "contacts.csv", "contact_id,created_at,notes\nc1,2024-06-01," + "x" * 2_500_000 + "\n")
+    with pytest.raises(LeadscoreError, match=r"line 2 holds 2,500,015 bytes, over the maximum line size of 2,000,000"):
+        load(db, raw)
+    monkeypatch.setenv("LEADSCORE_MAX_LINE_SIZE", "3000000")
+    assert load(db, raw).entities["contacts"].loaded == 1
+    assert query(db, "SELECT length(json_extract_string(custom_attributes, '$.notes')) FROM raw.contacts") == [
+        (2_500_000,)
+    ]
+    monkeypatch.setenv("LEADSCORE_MAX_LINE_SIZE", "3 MB")
+    with pytest.raises(LeadscoreError, match=r"^LEADSCORE_MAX_LINE_SIZE='3 MB': expected a whole number of bytes"):
+        load(db, raw)
+
+
+def test_a_gzip_json_array_and_a_gzip_csv_load(tmp_path: Path, db: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    records = [{"contact_id": "c1", "created_at": "2024-06-01"}, {"contact_id": "c2", "created_at": "2024-06-01"}]
+    (raw / "contacts.json.gz").write_bytes(gzip.compress(json.dumps(records).encode()))
+    events = "event_type,occurred_at,contact_id\npage_view,2024-06-01,c1\npage_view,2024-06-01,c2\n"
+    (raw / "events.csv.gz").write_bytes(gzip.compress(events.encode()))
+    report = load(db, raw)
+    assert (report.entities["contacts"].loaded, report.entities["events"].loaded) == (2, 2)
+    assert query(db, "SELECT DISTINCT _source_file FROM raw.events") == [("events.csv.gz",)]
 
 
 # ------------------------------------------------------------------------------------ rejects
@@ -411,7 +494,7 @@ def test_loading_the_same_directory_twice_changes_nothing(tmp_path: Path, db: Pa
     ]
     assert len(rejects_before) == 4
     assert query(db, "SELECT account_id, custom_attributes FROM raw.accounts") == [
-        ("a1", '{"owner region":"EMEA","segment":"smb"}')
+        ("a1", '{"owner_region":"EMEA","segment":"smb"}')
     ]
     for table, rows in snapshot.items():
         assert query(db, f"SELECT * EXCLUDE (_loaded_at) FROM raw.{table} ORDER BY ALL") == rows, table
@@ -468,7 +551,8 @@ def test_cli_prints_counts_per_entity(tmp_path: Path, db: Path) -> None:
     result = run_cli("load", str(tmp_path / "raw"), "--db", str(db))
     assert result.returncode == 0, result.stderr
     contacts_line = next(line for line in result.stdout.splitlines() if line.strip().startswith("contacts"))
-    assert contacts_line.split() == ["contacts", "1", "2", "0", "0", "0"]
+    # files, rows in, loaded, updated, superseded, unchanged, rejected
+    assert contacts_line.split() == ["contacts", "1", "2", "2", "0", "0", "0", "0"]
     assert "raw.load_rejects" in result.stdout and "Skipping README.md" in result.stdout
 
 
@@ -543,3 +627,38 @@ def test_cli_fails_on_an_unreadable_or_incomplete_file_and_loads_nothing(
     [line] = result.stderr.splitlines()
     assert line.startswith(f"leadscore: error: {name}: ") and reason in line, line
     assert rows_in_raw_tables(db) == {}
+
+
+# ------------------------------------------------------------------------------------ extra columns in rules
+
+
+def test_an_extra_event_column_is_matched_by_an_engagement_rule(tmp_path: Path) -> None:
+    """An events file's own column (`Page Category`) lands in properties and scores through match_field."""
+    from worked_examples import build_scores, copy_project
+
+    project = copy_project(
+        tmp_path / "project",
+        {
+            "engagement_rules": [
+                {"rule_id": "pricing_category", "event_type": "page_view", "match_field": "properties.page_category",
+                 "operator": "eq", "value": "pricing", "points": 13, "category": "active",
+                 "description": "A page of the pricing category"},
+            ]
+        },
+    )
+    raw = tmp_path / "raw"
+    write(raw, "contacts.csv", "contact_id,created_at\nreader,2024-01-01\nbrowser,2024-01-01\n")
+    write(
+        raw,
+        "events.csv",
+        "event_id,event_type,occurred_at,contact_id,Page Category\n"
+        "e1,page_view,2024-06-30T00:00:00Z,reader,pricing\n"
+        "e2,page_view,2024-06-30T00:00:00Z,browser,blog\n",
+    )
+    db_path = tmp_path / "w.duckdb"
+    build_scores(project, raw, db_path, datetime(2024, 7, 1), vars_yaml="{decay_method: none}")
+    rows = query(
+        db_path,
+        "SELECT contact_id, rule_id, points FROM main.lead_score_breakdown WHERE dimension = 'engagement' ORDER BY 1",
+    )
+    assert rows == [("reader", "pricing_category", 13)]
