@@ -64,6 +64,9 @@ class BuildProgress:
         name = event.info.name
         if name == "FoundStats":
             self._totals = project_totals(event.data.stat_line)
+            found = [f"{self._totals[kind]:,} {stage}" for kind, _, stage, _ in STAGES if self._totals.get(kind)]
+            if found:
+                self._say(f"  project read: {', '.join(found)} ({self._elapsed()})")
         elif name == "LogStartLine" and self._run_total is None:
             self._run_total = int(event.data.total) or None
         elif name == "NodeFinished":
