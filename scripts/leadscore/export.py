@@ -66,11 +66,11 @@ def export_mqls(
         raise LeadscoreError(f"unknown export format {file_format!r} (csv, parquet or jsonl)")
     require_warehouse(db_path)  # a mistyped --db writes nothing, not even the output directory
     serving_path = serving_path_for(db_path, serving)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = (out_dir / f"mql_leads.{file_format}").resolve()
     con = open_serving(serving_path, db_path)
     try:
         require_table(con, "lead_scores")
+        out_dir.mkdir(parents=True, exist_ok=True)  # once there is something to export
+        path = (out_dir / f"mql_leads.{file_format}").resolve()
         query = (
             f"select {', '.join(EXPORT_COLUMNS)} from main.lead_scores "
             "where is_mql order by lead_score desc, contact_id"
