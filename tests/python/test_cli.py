@@ -159,7 +159,8 @@ def test_unknown_var_is_one_line(tmp_path: Path) -> None:
 
 
 def test_bad_var_value_names_the_var(tmp_path: Path) -> None:
-    result = leadscore("build", "--db", str(tmp_path / "w.duckdb"), "--vars", "{decay_method: sideways}")
+    db_path = warehouse_with_contacts(tmp_path / "w.duckdb")  # a missing warehouse would be the first error
+    result = leadscore("build", "--db", str(db_path), "--vars", "{decay_method: sideways}")
     assert_one_line_error(result, "decay_method", "sideways")
 
 
