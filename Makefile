@@ -3,20 +3,33 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# Two stamps: `make run` installs only what the main job needs (leadscore with dbt-core, dbt-duckdb
+# and duckdb); `make test` adds the extras (dev: pytest, ruff, sqlfluff; sync: drt; spark: pyspark).
+# `make run` after `make test` installs nothing; `make test` after `make run` adds only the extras.
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+EXTRAS_STAMP := $(VENV)/.extras-stamp
 TEST_DIR := data/test
 
-.PHONY: setup run test lint dbt-build pytest chromium clean
+.PHONY: setup runtime run test lint dbt-build pytest chromium clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,sync,spark]'
-	touch $(STAMP)
+$(RUNTIME_STAMP): pyproject.toml
+	@echo "Installing leadscore and its runtime dependencies (dbt-core, dbt-duckdb, duckdb) into $(VENV) (about a minute the first time)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
 
-setup: $(STAMP)
+$(EXTRAS_STAMP): $(RUNTIME_STAMP)
+	@echo "Installing the test, CRM sync and Spark extras (pytest, ruff, sqlfluff, drt, dbt-spark, pyspark) into $(VENV) (a few minutes the first time)..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,sync,spark]'
+	@touch $@
 
-run: setup
+runtime: $(RUNTIME_STAMP)
+
+# The whole development set-up (what `make test` uses).
+setup: $(EXTRAS_STAMP)
+
+run: runtime
 	$(BIN)/leadscore run
 
 test: lint dbt-build pytest
@@ -27,7 +40,7 @@ lint: setup
 	LEADSCORE_DB=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests
 
 # The whole dbt build (seeds, models, data tests, unit tests) on generated demo data.
-dbt-build: setup
+dbt-build: runtime
 	rm -rf $(TEST_DIR)/warehouse.duckdb $(TEST_DIR)/demo
 	$(BIN)/leadscore generate --out $(TEST_DIR)/demo --contacts 1500 --days 120 --end-date 2024-06-30
 	$(BIN)/leadscore load $(TEST_DIR)/demo --db $(TEST_DIR)/warehouse.duckdb

@@ -6,6 +6,8 @@ import gc
 import hashlib
 import os
 import re
+import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -107,6 +109,27 @@ def _release_warehouse() -> None:
     gc.collect()
 
 
+LOG_PATH_ENV = "DBT_LOG_PATH"
+
+
+def dbt_log_file(project_dir: Path = PROJECT_DIR) -> Path:
+    """Where dbt's full log goes: $DBT_LOG_PATH/dbt.log, else the project's logs/dbt.log."""
+    return Path(os.environ.get(LOG_PATH_ENV) or project_dir / "logs") / "dbt.log"
+
+
+def _output_args(project_dir: Path, verbose: bool) -> list[str]:
+    """dbt's lines go to its log file always (without colour codes), to the terminal with --verbose
+    (coloured only when stdout is a terminal)."""
+    colours = "--use-colors" if verbose and sys.stdout.isatty() else "--no-use-colors"
+    return [
+        "--log-level", "info" if verbose else "none",
+        "--log-level-file", "debug",
+        "--log-path", str(dbt_log_file(project_dir).parent),
+        colours,
+        "--no-use-colors-file",
+    ]
+
+
 def run_dbt(
     command: list[str],
     db_path: Path,
@@ -114,10 +137,15 @@ def run_dbt(
     target: str | None = None,
     dbt_vars: dict[str, Any] | None = None,
     project_dir: Path = PROJECT_DIR,
-    quiet: bool = False,
+    progress: Progress | None = None,
+    verbose: bool = False,
 ) -> Any:
-    """Run one dbt command against the warehouse file; a failure raises one readable line."""
+    """Run one dbt command against the warehouse file; a failure raises one readable line. dbt's own
+    lines go to its log file, and to the terminal only when verbose; progress (when given, and not
+    verbose) gets a short line per stage instead (leadscore.progress)."""
     from dbt.cli.main import dbtRunner
+
+    from leadscore.progress import BuildProgress
 
     args = [
         *command,
@@ -125,21 +153,24 @@ def run_dbt(
         str(project_dir),
         "--profiles-dir",
         str(project_dir),
+        *_output_args(project_dir, verbose),
     ]
     if target:
         args += ["--target", target]
     if dbt_vars:
         args += ["--vars", yaml.safe_dump(dbt_vars, default_flow_style=True).strip()]
-    if quiet:
-        args.insert(0, "--quiet")
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    reporter = BuildProgress(progress) if progress is not None and not verbose else None
     with _warehouse_env(db_path):
         try:
-            result = dbtRunner().invoke(args)
+            result = dbtRunner(callbacks=[reporter] if reporter else []).invoke(args)
         finally:
             _release_warehouse()
+    if reporter is not None:
+        reporter.finish()
     if result.success:
         return result.result
+    if progress is not None and not verbose:
+        progress(f"dbt's full log: {dbt_log_file(project_dir)} (--verbose shows it here)")
     if result.exception is not None:
         raise LeadscoreError(f"dbt {command[0]} failed: {_one_line(str(result.exception))}")
     failures = [
@@ -148,7 +179,7 @@ def run_dbt(
         if str(node.status).lower() in _FAILED_STATUSES
     ]
     summary = "; ".join(failures[:3]) + (f" (and {len(failures) - 3} more)" if len(failures) > 3 else "")
-    raise LeadscoreError(f"dbt {command[0]} failed: {summary or 'see the log above'}")
+    raise LeadscoreError(f"dbt {command[0]} failed: {summary or f'see {dbt_log_file(project_dir)}'}")
 
 
 # What the unit tests depend on: the dbt project's code and seeds, not the raw data.
@@ -196,7 +227,8 @@ def command_args(full_refresh: bool, select: str | None) -> list[str]:
 
 
 def _build_on_spark(
-    db_path: Path, command: list[str], dbt_vars: dict[str, Any], project_dir: Path, say: Progress
+    db_path: Path, command: list[str], dbt_vars: dict[str, Any], project_dir: Path, say: Progress,
+    verbose: bool = False,
 ) -> None:
     """Hand the raw tables of the DuckDB warehouse to Spark as Parquet, then build there."""
     from leadscore.spark import SPARK_TARGET, export_raw_tables, spark_environment
@@ -211,7 +243,10 @@ def _build_on_spark(
             db_path, target=SPARK_TARGET, project_dir=project_dir,
         )
         say(f"Building on Spark (warehouse {home}) as of {dbt_vars.get('as_of', 'now')}...")
-        run_dbt(command, db_path, target=SPARK_TARGET, dbt_vars=dbt_vars, project_dir=project_dir)
+        run_dbt(
+            command, db_path, target=SPARK_TARGET, dbt_vars=dbt_vars, project_dir=project_dir, progress=say,
+            verbose=verbose,
+        )
         say("Spark build finished: every model built and every test passed.")
 
 
@@ -227,14 +262,30 @@ def export_from_spark(db_path: Path, tables: list[str], destination: Path, proje
         )
 
 
-def _ensure_raw_tables(db_path: Path) -> None:
+def _require_raw_contacts(db_path: Path) -> None:
+    """A warehouse without contacts (no raw schema, as a file made by hand or by an older version, or
+    raw.contacts empty) has nothing to score: the build stops before dbt and publishes nothing. The
+    other raw tables may be empty (contacts without events score on fit alone); those an older
+    version did not create are added, since dbt's sources read them."""
     import duckdb
 
     from leadscore.load import ensure_raw_schema
 
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
     try:
+        con = duckdb.connect(str(db_path))
+    except duckdb.Error as error:
+        raise LeadscoreError(f"{db_path}: cannot open the warehouse: {str(error).splitlines()[0]}") from None
+    try:
+        row = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'contacts'"
+        ).fetchone()
+        contacts = con.execute("select count(*) from raw.contacts").fetchone() if row and row[0] else None
+        if not contacts or not contacts[0]:
+            what = "raw.contacts is empty" if contacts else "it has no raw.contacts table"
+            raise LeadscoreError(
+                f"{db_path} holds no contacts ({what}): nothing built or published; "
+                f"`leadscore load DIR --db {db_path}` lands raw files first"
+            )
         ensure_raw_schema(con)
     finally:
         con.close()
@@ -254,15 +305,21 @@ def build(
     storage_version: str | None = None,
     lock_timeout: float | None = None,
     publish_backfill: bool = False,
+    force: bool = False,
+    verbose: bool = False,
 ) -> None:
     """`dbt build` (seeds, models, data and unit tests) of the project as of an instant, then, when
     every test passed, publish the public models to the serving file (leadscore.serving). A
     backfill (scores as of an earlier instant than the serving file's) is not published unless
-    publish_backfill: readers keep the later scores."""
+    publish_backfill: readers keep the later scores. A missing warehouse or one without contacts fails
+    before dbt, creating nothing; a publish that would shrink the serving file's leads below
+    serving.MIN_KEPT_SHARE fails unless force (leadscore.serving.check_shrink)."""
     # before anything slow (duckdb, dbt): a wrong var fails at once
     dbt_vars = parse_vars(vars_yaml, project_dir)
     from leadscore.locking import writer_lock
+    from leadscore.paths import require_warehouse
     from leadscore.serving import (
+        check_shrink,
         describe_current,
         public_relations,
         publish,
@@ -278,12 +335,13 @@ def build(
     serving_path = serving_path_for(db_path, serving) if target in (None, "duckdb") and not select else None
     version = resolve_storage_version(storage_version)
     say = progress or (lambda _message: None)
+    require_warehouse(db_path)  # before the lock file: a mistyped --db creates nothing
+    started = time.monotonic()
     with writer_lock(db_path, "build", timeout=lock_timeout, progress=progress):
-        if target in (None, "duckdb"):
-            # dbt's sources read the raw tables: an empty warehouse still builds.
-            _ensure_raw_tables(db_path)
+        if target in (None, "duckdb", "spark"):  # Spark builds from the DuckDB warehouse's raw tables
+            _require_raw_contacts(db_path)
         if target == "spark":
-            _build_on_spark(db_path, command_args(full_refresh, select), dbt_vars, project_dir, say)
+            _build_on_spark(db_path, command_args(full_refresh, select), dbt_vars, project_dir, say, verbose)
             return
         say(f"Building the warehouse {db_path} as of {dbt_vars.get('as_of', 'now')}...")
         command = command_args(full_refresh, select)
@@ -301,12 +359,18 @@ def build(
                     f"passed here at {passed_at:%Y-%m-%d %H:%M:%S} UTC (--full-refresh runs them)."
                 )
         try:
-            results = run_dbt(command, db_path, target=target, dbt_vars=dbt_vars, project_dir=project_dir)
+            results = run_dbt(
+                command, db_path, target=target, dbt_vars=dbt_vars, project_dir=project_dir, progress=say,
+                verbose=verbose,
+            )
         except LeadscoreError as error:
             if serving_path is None:
                 raise
             raise LeadscoreError(f"{error}; nothing published, {describe_current(serving_path)}") from None
-        say("Build finished: every model built and every test passed.")
+        say(
+            f"Build finished in {time.monotonic() - started:.1f} s: every model built and every test passed "
+            f"(dbt's log: {dbt_log_file(project_dir)})."
+        )
         unit_tests = sum(1 for result in results or [] if str(result.node.resource_type) == "unit_test")
         if fingerprint is not None and unit_tests and not select:
             from leadscore.ops import record_unit_tests
@@ -327,6 +391,7 @@ def build(
                 )
                 return
         if serving_path is not None:
+            check_shrink(db_path, serving_path, force=force)
             published = publish(db_path, serving_path, public_relations(results or []), storage_version=version)
             names = ", ".join(str(relation) for relation in published.relations)
             say(f"Published {len(published.relations)} tables to {serving_path} (storage {version}): {names}")

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from leadscore.errors import LeadscoreError
 from leadscore.grids import KINDS, grid_seed_path
-from leadscore.paths import PROJECT_DIR
+from leadscore.paths import PROJECT_DIR, require_warehouse
 from leadscore.serving import open_serving, serving_path_for
 
 Progress = Callable[[str], None]
@@ -128,6 +128,7 @@ def _number(text: str | None) -> float | None:
 
 def load_backtest(db_path: Path, serving: Path | None = None, project_dir: Path = PROJECT_DIR) -> Backtest:
     """The champion's backtest leads and their rule features, from the serving file."""
+    require_warehouse(db_path)
     serving_path = serving_path_for(db_path, serving)
     con = open_serving(serving_path, db_path)
     try:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from leadscore.errors import LeadscoreError
 from leadscore.paths import resolve_db
@@ -17,6 +18,44 @@ def _say(message: str) -> None:
 
 def _optional_path(value: str | None) -> Path | None:
     return Path(value) if value else None
+
+
+class _Parser(argparse.ArgumentParser):
+    """A mistake in the command line is one line too (argparse prints its usage first otherwise)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"leadscore: error: {message} (`{self.prog} --help` lists the options)\n")
+
+
+# An empty value given on purpose is rare; given by mistake (an unset shell variable, a stray "") it
+# would otherwise mean "the default" (--db, --serving, --as-of: another warehouse, or now) or the
+# current directory (--out, a load directory): every string option refuses it.
+def _given(what: str, hint: str = "") -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if not value.strip():
+            raise argparse.ArgumentTypeError(f"an empty value is not {what}" + (f": {hint}" if hint else ""))
+        return value
+
+    return check
+
+
+_PATH = _given("a path", "leave the option out for its default")
+
+
+def _as_of(value: str) -> str:
+    """--as-of: an ISO-8601 instant, checked before anything runs (`run` loads before it builds)."""
+    from leadscore.build import parse_as_of
+
+    if not value.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty value is not an instant: leave --as-of out to score as of now, or give an ISO-8601 "
+            "timestamp such as 2024-06-30T12:00:00Z"
+        )
+    try:
+        parse_as_of(value)
+    except LeadscoreError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--as-of ")) from None
+    return value
 
 
 def _cmd_generate(args: argparse.Namespace) -> None:
@@ -59,6 +98,8 @@ def _cmd_build(args: argparse.Namespace) -> None:
         storage_version=args.serving_storage_version,
         lock_timeout=args.lock_timeout,
         publish_backfill=args.publish_backfill,
+        force=args.force,
+        verbose=args.verbose,
     )
 
 
@@ -115,6 +156,7 @@ def _cmd_forget(args: argparse.Namespace) -> None:
     report = forget(
         resolve_db(args.db), email=args.email, contact_id=args.contact_id, serving=_optional_path(args.serving),
         storage_version=args.serving_storage_version, lock_timeout=args.lock_timeout, progress=_say,
+        force=args.force,
     )
     if report.traces_left:
         left = ", ".join(f"{name} ({count:,})" for name, count in sorted(report.traces_left.items()))
@@ -141,6 +183,8 @@ def _cmd_run(args: argparse.Namespace) -> None:
         serving=_optional_path(args.serving),
         storage_version=args.serving_storage_version,
         lock_timeout=args.lock_timeout,
+        force=args.force,
+        verbose=args.verbose,
     )
 
 
@@ -181,7 +225,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="leadscore", description="Lead scoring as code: load, score, explain, export."
     )
     parser.add_argument("--version", action="version", version="leadscore 0.1.0")
@@ -189,9 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--db", help="warehouse file (default: $LEADSCORE_DB or data/warehouse.duckdb)")
+        sub.add_argument(
+            "--db", type=_PATH, help="warehouse file (default: $LEADSCORE_DB or data/warehouse.duckdb)"
+        )
         sub.add_argument(
             "--serving",
+            type=_PATH,
             help="serving file that readers open (default: $LEADSCORE_SERVING, else beside the warehouse: "
             "serving.duckdb for warehouse.duckdb, NAME.serving.duckdb for NAME.duckdb)",
         )
@@ -208,30 +255,48 @@ def build_parser() -> argparse.ArgumentParser:
         if publishes:
             sub.add_argument(
                 "--serving-storage-version",
+                type=_given("a storage version", "leave the option out for v1.0.0"),
                 metavar="VERSION",
                 help="DuckDB storage format of the serving file (default: $LEADSCORE_SERVING_STORAGE_VERSION "
                 "or v1.0.0, readable by DuckDB 1.x; 'latest' for this DuckDB's own format)",
             )
+            sub.add_argument(
+                "--force",
+                action="store_true",
+                help="publish even when the new lead_scores holds fewer than half the serving file's leads "
+                "(by default such a publish is refused: the build of a wrong or half-loaded warehouse)",
+            )
+
+    def add_verbose(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--verbose",
+            action="store_true",
+            help="show dbt's own lines (one per node) instead of a line per stage; they always go to logs/dbt.log",
+        )
 
     gen = add("generate", "write deterministic synthetic raw files in the raw contract")
-    gen.add_argument("--out", required=True, help="directory to write the files to")
+    gen.add_argument("--out", required=True, type=_PATH, help="directory to write the files to")
     gen.add_argument("--contacts", type=int, default=2000, help="number of contacts (default 2000)")
     gen.add_argument("--days", type=int, default=180, help="days of events (default 180)")
     gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    gen.add_argument("--end-date", help="last day of events, YYYY-MM-DD (default: today, UTC)")
+    gen.add_argument("--end-date", type=_given("a date"), help="last day of events, YYYY-MM-DD (default: today, UTC)")
     gen.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")
     gen.set_defaults(handler=_cmd_generate)
 
     load = add("load", "land raw files (contacts, accounts, events, ...) into the warehouse")
-    load.add_argument("directory", help="directory of raw files")
+    load.add_argument(
+        "directory", type=_given("a directory", "give the directory of the raw files"), help="directory of raw files"
+    )
     add_writer_options(load, publishes=False)
     load.set_defaults(handler=_cmd_load)
 
     build = add("build", "run the dbt build (seeds, models, tests) as of a date")
-    build.add_argument("--as-of", help="scoring instant, ISO-8601 (default: now, UTC)")
+    build.add_argument("--as-of", type=_as_of, help="scoring instant, ISO-8601 (default: now, UTC)")
     build.add_argument("--full-refresh", action="store_true", help="rebuild incremental models")
-    build.add_argument("--target", help="dbt target (default: duckdb)")
-    build.add_argument("--vars", help="dbt vars as YAML, e.g. \"{decay_method: linear}\"")
+    build.add_argument("--target", type=_given("a dbt target", "leave --target out for duckdb"),
+                       help="dbt target (default: duckdb)")
+    build.add_argument("--vars", type=_given("a YAML mapping", "leave --vars out for the project's vars"),
+                       help="dbt vars as YAML, e.g. \"{decay_method: linear}\"")
     build.add_argument(
         "--publish-backfill",
         action="store_true",
@@ -239,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
         "builds and tests the warehouse but leaves readers the later scores)",
     )
     add_writer_options(build)
+    add_verbose(build)
     build.set_defaults(handler=_cmd_build)
 
     explain = add("explain", "one lead from the serving file: every contribution to its score, grade, tier, MQL status")
@@ -250,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = add("export", "write the MQL list")
     export.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")
-    export.add_argument("--out", default="data/exports", help="output directory (default data/exports)")
+    export.add_argument("--out", type=_PATH, default="data/exports", help="output directory (default data/exports)")
     export.add_argument(
         "--new-only",
         action="store_true",
@@ -263,24 +329,25 @@ def build_parser() -> argparse.ArgumentParser:
     sync = add("sync", "write crm_lead_sync's rows for a CRM import and record the sync")
     sync.add_argument("--changed-only", action="store_true", help="only the rows changed since they were last synced")
     sync.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
-    sync.add_argument("--out", default="data/exports", help="output directory (default data/exports)")
+    sync.add_argument("--out", type=_PATH, default="data/exports", help="output directory (default data/exports)")
     add_writer_options(sync, publishes=False)
     sync.set_defaults(handler=_cmd_sync)
 
     forget = add("forget", "erase a person from raw and derived tables, the serving file and the export log")
     person = forget.add_mutually_exclusive_group(required=True)
-    person.add_argument("--email", help="every contact with this email (case-insensitive)")
-    person.add_argument("--contact-id", help="this contact")
+    person.add_argument("--email", type=_given("an email"), help="every contact with this email (case-insensitive)")
+    person.add_argument("--contact-id", type=_given("a contact id"), help="this contact")
     add_writer_options(forget)
     forget.set_defaults(handler=_cmd_forget)
 
     run = add("run", "the main job: load (demo data when no input), build, export, summary")
-    run.add_argument("--input", help="directory of raw files (default: generate demo data)")
-    run.add_argument("--out", default="data/exports", help="export directory (default data/exports)")
+    run.add_argument("--input", type=_PATH, help="directory of raw files (default: generate demo data)")
+    run.add_argument("--out", type=_PATH, default="data/exports", help="export directory (default data/exports)")
     run.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")
     run.add_argument("--contacts", type=int, default=2000, help="demo contacts to generate (default 2000)")
-    run.add_argument("--as-of", help="scoring instant, ISO-8601 (default: now, UTC)")
+    run.add_argument("--as-of", type=_as_of, help="scoring instant, ISO-8601 (default: now, UTC)")
     add_writer_options(run)
+    add_verbose(run)
     run.set_defaults(handler=_cmd_run)
 
     # The bench works on its own scratch warehouse under --out, so it takes no --db / --serving.
@@ -294,7 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--contacts", type=int, default=100_000, help="contacts to generate (default 100000)")
     bench.add_argument("--days", type=int, default=180, help="days of events (default 180)")
     bench.add_argument("--seed", type=int, default=42, help="random seed of the generator (default 42)")
-    bench.add_argument("--out", default="data/bench", help="where the reports go (default data/bench)")
+    bench.add_argument("--out", type=_PATH, default="data/bench", help="where the reports go (default data/bench)")
     bench.add_argument("--keep", action="store_true", help="keep the scratch warehouse and raw files (OUT/work)")
     bench.add_argument("--scaling", action="store_true", help="also run a quarter of the contacts: cost per event")
     bench.set_defaults(handler=_cmd_bench)
@@ -309,7 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
     calibrate.set_defaults(handler=_cmd_calibrate)
 
     report = add("report", "write one self-contained HTML page of charts from the serving file")
-    report.add_argument("--out", default="data/reports", help="output directory (default data/reports)")
+    report.add_argument("--out", type=_PATH, default="data/reports", help="output directory (default data/reports)")
     report.set_defaults(handler=_cmd_report)
     return parser
 

@@ -36,6 +36,7 @@ import duckdb
 
 from leadscore.errors import LeadscoreError
 from leadscore.ops import has_table, last_build, now_utc, table, working_warehouse
+from leadscore.paths import require_warehouse
 
 Progress = Callable[[str], None]
 
@@ -122,6 +123,7 @@ def forget(
     storage_version: str | None = None,
     lock_timeout: float | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> ForgetReport:
     """Erase one person (see the module docstring); returns what was removed."""
     from leadscore.build import build
@@ -136,6 +138,7 @@ def forget(
     say = progress or (lambda _message: None)
     serving_path = serving_path_for(db_path, serving)
     version = resolve_storage_version(storage_version)
+    require_warehouse(db_path)  # before the lock file: a mistyped --db creates nothing
     with writer_lock(db_path, "forget", timeout=lock_timeout, progress=progress):
         with working_warehouse(db_path) as con:
             ensure_raw_schema(con)
@@ -171,6 +174,7 @@ def forget(
                     serving=serving_path,
                     storage_version=version,
                     progress=say,
+                    force=force,
                 )
                 report.rebuilt = True
             except LeadscoreError as error:

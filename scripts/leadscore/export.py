@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from leadscore.errors import LeadscoreError
+from leadscore.paths import require_warehouse
 
 EXPORT_COLUMNS = (
     "contact_id",
@@ -39,8 +40,8 @@ _COPY_OPTIONS = {
 
 def open_warehouse(db_path: Path, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     """The warehouse file, with a clear error when it is missing or locked."""
-    if read_only and not db_path.exists():
-        raise LeadscoreError(f"{db_path}: no warehouse here yet: run `leadscore run` or `leadscore build`")
+    if read_only:
+        require_warehouse(db_path)
     try:
         return duckdb.connect(str(db_path), read_only=read_only)
     except duckdb.Error as error:
@@ -65,12 +66,13 @@ def export_mqls(
 
     if file_format not in _COPY_OPTIONS:
         raise LeadscoreError(f"unknown export format {file_format!r} (csv, parquet or jsonl)")
+    require_warehouse(db_path)  # a mistyped --db writes nothing, not even the output directory
     serving_path = serving_path_for(db_path, serving)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = (out_dir / f"mql_leads.{file_format}").resolve()
     con = open_serving(serving_path, db_path)
     try:
         require_table(con, "lead_scores")
+        out_dir.mkdir(parents=True, exist_ok=True)  # once there is something to export
+        path = (out_dir / f"mql_leads.{file_format}").resolve()
         query = (
             f"select {', '.join(EXPORT_COLUMNS)} from main.lead_scores "
             "where is_mql order by lead_score desc, contact_id"

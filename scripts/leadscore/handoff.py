@@ -29,6 +29,7 @@ import duckdb
 
 from leadscore.errors import LeadscoreError
 from leadscore.ops import batch_id, now_utc, table, working_warehouse
+from leadscore.paths import require_warehouse
 
 Progress = Callable[[str], None]
 
@@ -114,6 +115,7 @@ def export_new_mqls(
 
     if file_format not in _COPY_OPTIONS:
         raise LeadscoreError(f"unknown export format {file_format!r} (csv, parquet or jsonl)")
+    require_warehouse(db_path)  # before the lock file: a mistyped --db creates nothing
     serving_path = serving_path_for(db_path, serving)
     with writer_lock(db_path, "export --new-only", timeout=lock_timeout, progress=progress), working_warehouse(
         db_path
@@ -173,6 +175,7 @@ def sync_crm(
     if file_format not in ("jsonl", "csv"):
         raise LeadscoreError(f"unknown sync format {file_format!r} (jsonl or csv)")
     serving_path = serving_path_for(db_path, serving)
+    require_warehouse(db_path)  # before the lock file: a mistyped --db creates nothing
     with writer_lock(db_path, "sync", timeout=lock_timeout, progress=progress), working_warehouse(db_path) as con:
         _attach_serving(con, serving_path, db_path, "crm_lead_sync")
         state, log = table("crm_sync_state"), table("crm_sync_log")

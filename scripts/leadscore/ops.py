@@ -18,6 +18,7 @@ import duckdb
 import yaml
 
 from leadscore.errors import LeadscoreError
+from leadscore.paths import require_warehouse
 
 OPS_SCHEMA = "ops"
 
@@ -115,8 +116,7 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
 @contextmanager
 def working_warehouse(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The working warehouse, read-write (the caller holds the writer lock), with ops ready."""
-    if not db_path.exists():
-        raise LeadscoreError(f"{db_path}: no warehouse here yet: run `leadscore run` or `leadscore build`")
+    require_warehouse(db_path)
     try:
         con = duckdb.connect(str(db_path))
     except duckdb.Error as error:

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from leadscore.errors import LeadscoreError
+from leadscore.paths import require_warehouse
 from leadscore.serving import open_serving, serving_path_for
 
 REPORT_NAME = "leadscore_report.html"
@@ -422,6 +423,7 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
 
 def write_report(db_path: Path, out_dir: Path, serving: Path | None = None) -> Path:
     """Render the report from the serving file into OUT/leadscore_report.html."""
+    require_warehouse(db_path)
     serving_path = serving_path_for(db_path, serving)
     con = open_serving(serving_path, db_path)
     try:

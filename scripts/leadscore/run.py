@@ -27,6 +27,8 @@ def run_main_job(
     serving: Path | None = None,
     storage_version: str | None = None,
     lock_timeout: float | None = None,
+    force: bool = False,
+    verbose: bool = False,
 ) -> None:
     from leadscore.build import build, parse_vars
     from leadscore.load import load_directory
@@ -50,7 +52,10 @@ def run_main_job(
         report = load_directory(db_path, input_dir, progress=progress)
         progress(report.format_table())
 
-        build(db_path, as_of=as_of, progress=progress, serving=serving_path, storage_version=storage_version)
+        build(
+            db_path, as_of=as_of, progress=progress, serving=serving_path, storage_version=storage_version,
+            force=force, verbose=verbose,
+        )
 
     path, rows = export_mqls(db_path, out_dir, file_format, serving=serving_path)
     progress(summary(serving_path))

@@ -143,6 +143,40 @@ def scores_as_of(db_path: Path) -> datetime | None:
         con.close()
 
 
+# A publish may not replace the serving file's lead_scores with one holding fewer than this share of
+# its leads (a build of the wrong or a half-loaded warehouse) unless --force: `forget` of a few people
+# and the churn of a normal day stay far above it.
+MIN_KEPT_SHARE = 0.5
+
+
+def _lead_count(path: Path) -> int | None:
+    """Rows of main.lead_scores in a DuckDB file (None without the file or the table)."""
+    if not path.exists():
+        return None
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        row = con.execute("select count(*) from main.lead_scores").fetchone()
+        return int(row[0]) if row else None
+    except duckdb.CatalogException:
+        return None
+    finally:
+        con.close()
+
+
+def check_shrink(db_path: Path, serving_path: Path, *, force: bool = False) -> None:
+    """Refuse a publish whose lead_scores holds fewer than MIN_KEPT_SHARE of the serving file's leads."""
+    current = _lead_count(serving_path)
+    if force or not current:
+        return
+    new = _lead_count(db_path) or 0
+    if new < MIN_KEPT_SHARE * current:
+        raise LeadscoreError(
+            f"this build scored {new:,} leads, the serving file {serving_path} holds {current:,}: fewer than "
+            f"{MIN_KEPT_SHARE:.0%} of them, so nothing was published (the working warehouse {db_path} is "
+            "built); check --db and the loaded files, or publish it anyway with --force"
+        )
+
+
 def _remove_leftovers(serving_path: Path) -> None:
     """Half-written files of a publish that was killed (the caller holds the writer lock)."""
     for leftover in serving_path.parent.glob(f".{serving_path.name}.*.tmp*"):

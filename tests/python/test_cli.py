@@ -14,7 +14,7 @@ from leadscore.build import build
 from leadscore.errors import LeadscoreError
 from leadscore.generate import generate
 from leadscore.load import load_directory
-from worked_examples import copy_project
+from worked_examples import copy_project, warehouse_with_contacts
 
 AS_OF = "2024-07-01T00:00:00Z"
 
@@ -159,7 +159,8 @@ def test_unknown_var_is_one_line(tmp_path: Path) -> None:
 
 
 def test_bad_var_value_names_the_var(tmp_path: Path) -> None:
-    result = leadscore("build", "--db", str(tmp_path / "w.duckdb"), "--vars", "{decay_method: sideways}")
+    db_path = warehouse_with_contacts(tmp_path / "w.duckdb")  # a missing warehouse would be the first error
+    result = leadscore("build", "--db", str(db_path), "--vars", "{decay_method: sideways}")
     assert_one_line_error(result, "decay_method", "sideways")
 
 
@@ -181,7 +182,7 @@ def test_failing_data_test_fails_the_build_naming_it(tmp_path: Path) -> None:
     grid.write_text("\n".join([*lines, lines[1]]) + "\n")
     expected = r"dbt build failed: .*seed fit_rules, rule fit_level_senior: rule_id appears 2 times"
     with pytest.raises(LeadscoreError, match=expected):
-        build(tmp_path / "w.duckdb", as_of=AS_OF, project_dir=project)
+        build(warehouse_with_contacts(tmp_path / "w.duckdb"), as_of=AS_OF, project_dir=project)
 
 
 def test_export_before_any_build_is_one_line(tmp_path: Path) -> None:

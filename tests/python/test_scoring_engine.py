@@ -13,7 +13,7 @@ from leadscore.build import build
 from leadscore.errors import LeadscoreError
 from leadscore.generate import generate
 from leadscore.load import load_directory
-from worked_examples import build_scores, copy_project, read_rows, write_csv
+from worked_examples import build_scores, copy_project, read_rows, warehouse_with_contacts, write_csv
 
 AS_OF = datetime(2024, 7, 1)
 
@@ -54,7 +54,7 @@ def test_a_faulty_grid_row_stops_the_build_naming_seed_rule_and_problem(
             handle.write(",".join(str(bad_row.get(column, "")) for column in grid.read_text().splitlines()[0]
                                   .split(",")) + "\n")
     with pytest.raises(LeadscoreError) as failure:
-        build(tmp_path / "w.duckdb", as_of="2024-07-01T00:00:00Z", project_dir=project)
+        build(warehouse_with_contacts(tmp_path / "w.duckdb"), as_of="2024-07-01T00:00:00Z", project_dir=project)
     message = str(failure.value)
     assert f"seed {seed}" in message
     assert f"rule {bad_row['rule_id']}" in message
@@ -64,7 +64,8 @@ def test_a_faulty_grid_row_stops_the_build_naming_seed_rule_and_problem(
 
 def test_an_unknown_var_value_stops_the_build(tmp_path: Path) -> None:
     with pytest.raises(LeadscoreError, match="var recycle_mode must be one of reset, keep, got: forget"):
-        build(tmp_path / "w.duckdb", as_of="2024-07-01T00:00:00Z", vars_yaml="{recycle_mode: forget}")
+        build(warehouse_with_contacts(tmp_path / "w.duckdb"), as_of="2024-07-01T00:00:00Z",
+              vars_yaml="{recycle_mode: forget}")
 
 
 @pytest.mark.parametrize("grid_var", ["scoring_grid", "challenger_grid"])

@@ -197,7 +197,7 @@ def test_a_failing_data_test_publishes_nothing(warehouse: Path, tmp_path: Path) 
 
 def test_a_second_writer_waits_then_fails_or_follows(built: Path, warehouse: Path, tmp_path: Path) -> None:
     first_log, follower_log = tmp_path / "first.log", tmp_path / "follower.log"
-    first = start(leadscore("build", "--db", str(warehouse), "--as-of", LATER), first_log)
+    first = start(leadscore("build", "--db", str(warehouse), "--as-of", LATER, "--verbose"), first_log)
     follower: subprocess.Popen[bytes] | None = None
     try:
         wait_for_output(first_log, " START ", first)  # dbt is running: the first build holds the lock
@@ -240,7 +240,7 @@ def test_a_killed_build_or_load_leaves_everything_usable(built: Path, warehouse:
     before = digest(serving)
 
     log = tmp_path / "killed.log"
-    killed = start(leadscore("build", "--db", str(warehouse), "--as-of", LATER), log)
+    killed = start(leadscore("build", "--db", str(warehouse), "--as-of", LATER, "--verbose"), log)
     wait_for_output(log, "START sql table model main.lead_scores", killed)
     killed.send_signal(signal.SIGKILL)
     killed.wait()

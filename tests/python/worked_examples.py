@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from leadscore.build import build
+from leadscore.generate import generate
 from leadscore.load import load_directory
 from leadscore.paths import PROJECT_DIR
 
@@ -51,6 +52,16 @@ def iso(moment: datetime) -> str:
 
 def ago(as_of: datetime, days: float) -> str:
     return iso(as_of - timedelta(days=days))
+
+
+def warehouse_with_contacts(db_path: Path, contacts: int = 20) -> Path:
+    """A small loaded warehouse (once per path) for a build expected to stop on a grid or a var: a build
+    needs an existing warehouse with contacts (leadscore.build), and creates neither."""
+    if not db_path.exists():
+        raw = db_path.with_name(db_path.stem + "_raw")
+        generate(out_dir=raw, contacts=contacts, days=10, seed=5, end_date="2024-06-30")
+        load_directory(db_path, raw)
+    return db_path
 
 
 def build_scores(
