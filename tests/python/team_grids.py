@@ -112,8 +112,8 @@ def edit_every_seed(project_dir: Path) -> None:
     ])
     edit_seed(project_dir, "job_title_patterns", lambda rows: [
         *without(set_value(rows, "pattern_id", "level_manager", "priority", "4"), "pattern_id", "level_specialist"),
-        {"pattern_id": ADDED_TITLE_PATTERN, "dimension": "job_level", "pattern": "(^|[^a-z])(praktikant(in)?)([^a-z]|$)",
-         "value": "student", "priority": "1"},
+        {"pattern_id": ADDED_TITLE_PATTERN, "dimension": "job_level",
+         "pattern": "(^|[^a-z])(praktikant(in)?)([^a-z]|$)", "value": "student", "priority": "1"},
     ])
     edit_seed(project_dir, "email_domains", lambda rows: [
         *without(rows, "domain", "gmail.com"),
