@@ -17,6 +17,7 @@ from leadscore.build import build
 from leadscore.errors import LeadscoreError
 from leadscore.generate import generate
 from leadscore.load import load_directory
+from leadscore.serving import serving_path_for
 from worked_examples import copy_project, write_csv
 
 AS_OF = "2024-07-01T00:00:00Z"
@@ -50,7 +51,7 @@ def team_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     db_path = root / "warehouse.duckdb"
     load_directory(db_path, raw)
     build(db_path, as_of=AS_OF, project_dir=project, vars_yaml=f"{{crm_field_mapping: {team.ADDED_MAPPING}}}")
-    return {"db": db_path, "serving": root / "warehouse.serving.duckdb"}
+    return {"db": db_path, "serving": serving_path_for(db_path)}
 
 
 def test_the_edited_project_publishes_every_contact(team_build: dict[str, Path]) -> None:
