@@ -238,3 +238,23 @@ def test_the_shipped_seeds_pass_their_validation(mistakes_project: Path, tmp_pat
     [(seeds,)] = query(tmp_path / "w.duckdb", "select count(*) from information_schema.tables "
                                              "where table_schema = 'main'")
     assert seeds == len(list((mistakes_project / "seeds").rglob("*.csv")))
+
+
+def test_the_tests_of_the_shipped_defaults_run_only_with_the_ci_var(mistakes_project: Path, tmp_path: Path) -> None:
+    """Disabled in a team's build (`dbt build`, `leadscore build`); `make test` sets the var."""
+    from leadscore.build import run_dbt
+
+    def shipped_tests(dbt_vars: dict[str, object] | None) -> list[str]:
+        listed = run_dbt(["ls", "--resource-type", "unit_test", "--output", "name"], tmp_path / "w.duckdb",
+                         dbt_vars=dbt_vars, project_dir=mistakes_project, quiet=True)
+        every = set(run_dbt(["ls", "--resource-type", "unit_test", "--output", "name"], tmp_path / "w.duckdb",
+                            dbt_vars={"test_shipped_defaults": True}, project_dir=mistakes_project, quiet=True))
+        tagged = set(run_dbt(["ls", "--select", "tag:shipped_defaults", "--output", "name"], tmp_path / "w.duckdb",
+                             dbt_vars={"test_shipped_defaults": True}, project_dir=mistakes_project, quiet=True))
+        assert tagged < every
+        return sorted(set(listed) & tagged)
+
+    assert shipped_tests(None) == []
+    enabled = shipped_tests({"test_shipped_defaults": True})
+    assert "test_fit_default_grid_data_quality_rules" in enabled
+    assert "test_crm_lead_sync_hubspot_field_names" in enabled
