@@ -97,6 +97,8 @@
         then {{ leadscore.quoted_cell('match_field') }} || ' is not url, asset or campaign'
     {{ leadscore.operator_problems() }}
     when {{ leadscore.is_blank('product_line') }} then 'product_line is empty'
+    when not {{ leadscore.is_blank('priority') }} and {{ leadscore.to_integer('priority') }} is null
+        then {{ leadscore.quoted_cell('priority') }} || ' is not an integer'
 {%- endmacro %}
 
 {% macro buying_committee_role_problems() -%}
@@ -104,6 +106,8 @@
     when copies > 1 then 'role_id' || {{ leadscore.appears_times() }}
     when {{ leadscore.is_blank('job_level') }} and {{ leadscore.is_blank('job_function') }}
         then 'job_level and job_function are both empty (every contact would fill the role)'
+    when not {{ leadscore.is_blank('points') }} and {{ leadscore.to_number('points') }} is null
+        then {{ leadscore.quoted_cell('points') }} || ' is not a number'
     when {{ leadscore.is_blank('description') }} then 'description is empty (the role''s name in explanations)'
 {%- endmacro %}
 
@@ -112,13 +116,15 @@
     when copies > 1 then 'stage' || {{ leadscore.appears_times() }}
     when stage <> lower(trim(stage))
         then {{ leadscore.quoted_cell('stage') }} || ' is not lower case without surrounding spaces (lead statuses are)'
-    when stage_order is null then 'stage_order is empty'
+    when {{ leadscore.to_integer('stage_order') }} is null
+        then {{ leadscore.quoted_cell('stage_order') }} || ' is not an integer'
     when order_copies > 1
-        then 'stage_order ' || cast(stage_order as {{ dbt.type_string() }}) || ' is shared by '
+        then 'stage_order ' || trim(stage_order) || ' is shared by '
             || cast(order_copies as {{ dbt.type_string() }}) || ' stages (it orders two changes at the same instant)'
     when team is null or team not in ('marketing', 'sales', 'closed')
         then {{ leadscore.quoted_cell('team') }} || ' is not marketing, sales or closed'
-    when counts_as_sales_touch is null then 'counts_as_sales_touch is empty (true or false)'
+    when counts_as_sales_touch is null or lower(trim(counts_as_sales_touch)) not in ('true', 'false')
+        then {{ leadscore.quoted_cell('counts_as_sales_touch') }} || ' is not true or false'
 {%- endmacro %}
 
 {% macro crm_field_mapping_columns() -%}

@@ -109,7 +109,7 @@
         {{ return({
             'label': 'stage', 'key': 'stage',
             'columns': 'count(*) over (partition by lower(trim(stage))) as copies, '
-                ~ 'count(*) over (partition by stage_order) as order_copies',
+                ~ 'count(*) over (partition by ' ~ leadscore.to_integer('stage_order') ~ ') as order_copies',
             'problems': leadscore.lifecycle_stage_problems()}) }}
     {%- elif kind == 'crm_field_mappings' -%}
         {{ return({
