@@ -1,49 +1,5 @@
-{#- Post-hook of the grid seeds: reads the seed just loaded and stops the build, before any
-    scoring model runs, with one message naming the seed, each faulty rule and its problem. -#}
-{% macro validate_rule_grid(seed_relation) -%}
-    {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- set seed_name = seed_relation.identifier -%}
-    {%- if seed_name.startswith('fit_rules') -%}
-        {%- set checks = leadscore.fit_rule_problems() -%}
-    {%- elif seed_name.startswith('engagement_rules') -%}
-        {%- set checks = leadscore.engagement_rule_problems() -%}
-    {%- else -%}
-        {{ exceptions.raise_compiler_error("validate_rule_grid: " ~ seed_name ~ " is not a fit_rules or engagement_rules grid") }}
-    {%- endif -%}
-    {%- set query -%}
-        with
-
-        rules as (
-            select
-                *,
-                lower(trim(operator)) as normalised_operator,
-                count(*) over (partition by rule_id) as copies
-            from {{ seed_relation }}
-        ),
-
-        problems as (
-            select
-                rule_id,
-                case {{ checks }} end as problem
-            from rules
-        )
-
-        select coalesce(rule_id, '(empty rule_id)') as rule_id, problem
-        from problems
-        where problem is not null
-        order by 1
-    {%- endset -%}
-    {%- set found = run_query(query) -%}
-    {%- if found.rows | length > 0 -%}
-        {%- set lines = [] -%}
-        {%- for row in found.rows -%}
-            {%- do lines.append("rule " ~ row[0] ~ ": " ~ row[1]) -%}
-        {%- endfor -%}
-        {{ exceptions.raise_compiler_error("seed " ~ seed_name ~ ", " ~ lines | join('; ')) }}
-    {%- endif -%}
-    {{ return('') }}
-{%- endmacro %}
-
+{#- The checks of the point grids (fit_rules, engagement_rules, account_fit_rules), run by the seeds'
+    post-hook validate_seed (macros/config/validate_seed.sql). -#}
 {% macro rule_operators() -%}
     {{ return(['eq', 'in', 'contains', 'regex', 'between', 'gte', 'lte', 'is_null', 'not_null', 'is_true', 'is_false']) }}
 {%- endmacro %}
@@ -77,6 +33,7 @@
     when priority is not null and {{ leadscore.to_integer('priority') }} is null
         then 'priority ''' || priority || ''' is not an integer'
     {{ leadscore.operator_problems() }}
+    when description is null or trim(description) = '' then 'description is empty (it explains the score)'
 {%- endmacro %}
 
 {% macro engagement_rule_problems() -%}
@@ -95,4 +52,5 @@
         and lower(trim(match_field)) not like 'properties.%'
         then 'match_field ''' || match_field || ''' is not url, asset, campaign or properties.<key>'
     {{ leadscore.operator_problems('match_field is not null') }}
+    when description is null or trim(description) = '' then 'description is empty (it explains the score)'
 {%- endmacro %}

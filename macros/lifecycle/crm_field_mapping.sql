@@ -69,6 +69,18 @@
     {{ return(pairs) }}
 {%- endmacro %}
 
+{#- The columns of crm_lead_sync that a mapping names, in the table's order, and those that keep
+    their names under every mapping. -#}
+{% macro crm_sync_columns() -%}
+    {{ return(['email', 'first_name', 'last_name', 'company', 'job_title', 'account_id', 'lead_owner', 'lead_status',
+        'lead_score', 'fit_score', 'engagement_score', 'lead_grade', 'lead_tier', 'is_mql', 'mql_at',
+        'buying_behavior', 'score_reasons']) }}
+{%- endmacro %}
+
+{% macro crm_sync_reserved_columns() -%}
+    {{ return(['contact_id', 'row_hash', 'updated_at']) }}
+{%- endmacro %}
+
 {#- A CRM field name as a column alias: quoted only when it is not lower case (Salesforce's Email). -#}
 {% macro crm_field_alias(field) -%}
     {{ return(field if field == field | lower else adapter.quote(field)) }}

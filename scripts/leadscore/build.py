@@ -91,7 +91,8 @@ def _one_line(message: str) -> str:
     """dbt messages span lines and carry ANSI colours: keep the lines that say something."""
     plain = re.sub(r"\x1b\[[0-9;]*m", "", message)
     lines = [line.strip() for line in plain.splitlines() if line.strip()]
-    useful = [line for line in lines if not line.startswith(("compiled code at", "See test failures"))]
+    # "> in macro ... > called by ..." is dbt's macro call stack under a compilation error
+    useful = [line for line in lines if not line.startswith(("compiled code at", "See test failures", "> "))]
     return " ".join(useful)[:600]
 
 

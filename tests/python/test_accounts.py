@@ -16,6 +16,10 @@ from leadscore.errors import LeadscoreError
 from leadscore.load import load_directory
 from worked_examples import ago, copy_project, iso, read_rows, write_csv
 
+# The expected account scores are those of the shipped account_fit_rules, buying_committee_roles
+# and engagement_rules (target account +20, committee roles of 5 points, ...).
+pytestmark = pytest.mark.shipped_defaults
+
 AS_OF = datetime(2024, 6, 30, 12, 0, 0)
 # decay off: every point below is the grid's own number
 VARS = {"as_of": "2024-06-30 12:00:00", "decay_method": "none"}

@@ -91,6 +91,7 @@ def test_the_reference_query_agrees_with_lead_scores(run: dict[str, Any]) -> Non
 Bench = tuple[subprocess.CompletedProcess[str], Path]
 
 
+@pytest.mark.shipped_defaults
 def test_the_agreement_covers_every_feature_of_the_default_grid(bench: Bench) -> None:
     """The data set has what the reference must get right, or its agreement would prove less."""
     con = duckdb.connect(str(bench[1] / "work" / f"{CONTACTS}-contacts" / "bench.duckdb"), read_only=True)

@@ -88,6 +88,7 @@ def test_every_contact_is_scored_and_explained(warehouse: Path) -> None:
     assert unexplained == []
 
 
+@pytest.mark.shipped_defaults
 def test_generated_scores_predict_conversion(warehouse: Path) -> None:
     """The hidden propensity drives both events and opportunities: MQLs convert more often."""
     [(mql_rate, other_rate)] = query(
@@ -176,11 +177,10 @@ def test_missing_input_directory_is_one_line(tmp_path: Path) -> None:
 
 def test_failing_data_test_fails_the_build_naming_it(tmp_path: Path) -> None:
     """A grid with a duplicate rule_id: the seed's check stops the build, one line names it."""
-    project = copy_project(tmp_path / "project")
-    grid = project / "seeds" / "fit_rules.csv"
-    lines = grid.read_text().splitlines()
-    grid.write_text("\n".join([*lines, lines[1]]) + "\n")
-    expected = r"dbt build failed: .*seed fit_rules, rule fit_level_senior: rule_id appears 2 times"
+    rule = {"rule_id": "team_senior", "rule_group": "", "attribute": "job_level", "operator": "eq", "value": "vp",
+            "points": 10, "priority": 1, "description": "VP"}
+    project = copy_project(tmp_path / "project", {"fit_rules": [rule, {**rule, "value": "director"}]})
+    expected = r"dbt build failed: .*seed fit_rules, rule team_senior: rule_id appears 2 times"
     with pytest.raises(LeadscoreError, match=expected):
         build(warehouse_with_contacts(tmp_path / "w.duckdb"), as_of=AS_OF, project_dir=project)
 

@@ -146,6 +146,7 @@ def test_backtest_has_both_outcomes_on_both_sides_of_the_holdout(feedback: dict[
     assert summary["all"][3] > 0.75, "the default grid ranks the generated converters well"
 
 
+@pytest.mark.shipped_defaults
 def test_calibrated_grid_beats_a_scrambled_grid_on_the_holdout(feedback: dict[str, Any]) -> None:
     calibration: Calibration = feedback["calibration"]
     test_leads = calibration.backtest.test
@@ -167,6 +168,7 @@ def test_calibrated_grid_beats_a_scrambled_grid_on_the_holdout(feedback: dict[st
         assert proposal.points[points["fit_non_target_country"]] < 0
 
 
+@pytest.mark.shipped_defaults
 def test_calibrate_writes_new_grids_and_never_the_current_one(feedback: dict[str, Any]) -> None:
     project, calibration = feedback["project"], feedback["calibration"]
     for kind in ("fit_rules", "engagement_rules"):

@@ -68,6 +68,7 @@ def test_an_unknown_var_value_stops_the_build(tmp_path: Path) -> None:
               vars_yaml="{recycle_mode: forget}")
 
 
+@pytest.mark.shipped_defaults
 @pytest.mark.parametrize("grid_var", ["scoring_grid", "challenger_grid"])
 def test_an_unknown_grid_stops_the_build_naming_the_var_and_the_grids(tmp_path: Path, grid_var: str) -> None:
     """The grids are read from the project: a third grid added as the README says is listed, one
@@ -114,6 +115,7 @@ def test_custom_contact_and_account_columns_score_without_sql(tmp_path: Path) ->
     assert scores["neither"]["fit_score"] == 0
 
 
+@pytest.mark.shipped_defaults
 def test_b2c_grid_is_one_var_away(tmp_path: Path) -> None:
     """scoring_grid b2c_ecommerce: each of its seven rules of the guide scores its points, read from
     the breakdown. "First purchase" is the purchase rule capped at 30 points (a second purchase adds
@@ -167,6 +169,7 @@ def test_b2c_grid_is_one_var_away(tmp_path: Path) -> None:
     assert "No engagement in the last 90 days (-25)" in sleeper["score_reasons"]
 
 
+@pytest.mark.shipped_defaults
 def test_every_feature_on_keeps_the_breakdown_adding_up(tmp_path: Path) -> None:
     """Generated data with caps, bot filter, recycling, penalties, top-percent MQLs and clamping:
     the build's own data tests (the breakdown adds up) pass, and each feature left a trace."""

@@ -18,8 +18,8 @@ rules as (
         lower(trim(attribute)) as attribute,
         lower(trim(operator)) as operator,
         value as rule_value,
-        points,
-        coalesce(priority, 0) as priority,
+        {{ leadscore.to_number('points') }} as points,
+        coalesce({{ leadscore.to_integer('priority') }}, 0) as priority,
         description
     from account_fit_rules
 ),

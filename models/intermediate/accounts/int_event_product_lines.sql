@@ -18,7 +18,7 @@ mappings as (
         lower(trim(operator)) as operator,
         value as mapping_value,
         lower(trim(product_line)) as product_line,
-        coalesce(priority, 0) as priority
+        coalesce({{ leadscore.to_integer('priority') }}, 0) as priority
     from product_line_mappings
 ),
 

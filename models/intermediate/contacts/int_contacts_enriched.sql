@@ -34,7 +34,7 @@ title_matches as (
         job_title_patterns.value,
         row_number() over (
             partition by distinct_titles.job_title_key, job_title_patterns.dimension
-            order by job_title_patterns.priority, job_title_patterns.pattern_id
+            order by {{ leadscore.to_integer('job_title_patterns.priority') }}, job_title_patterns.pattern_id
         ) as match_rank
     from distinct_titles
     inner join job_title_patterns

@@ -55,8 +55,8 @@ grade_bands as (
 settings as (
     select
         lower(trim(grid)) as grid,
-        {{ inactivity_days if inactivity_days is not none else 'inactivity_days' }} as inactivity_days,
-        {{ inactivity_points if inactivity_points is not none else 'inactivity_points' }} as inactivity_points
+        {{ inactivity_days if inactivity_days is not none else leadscore.to_number('inactivity_days') }} as inactivity_days,
+        {{ inactivity_points if inactivity_points is not none else leadscore.to_number('inactivity_points') }} as inactivity_points
     from scoring_grids
 ),
 

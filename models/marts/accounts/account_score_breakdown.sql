@@ -78,7 +78,7 @@ committee_roles as (
         trim(role_id) as role_id,
         nullif(trim(job_level), '') as job_level,
         nullif(trim(job_function), '') as job_function,
-        coalesce(points, 0) as points,
+        coalesce({{ leadscore.to_number('points') }}, 0) as points,
         description
     from buying_committee_roles
 ),

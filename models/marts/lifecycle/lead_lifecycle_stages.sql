@@ -15,7 +15,7 @@ entered as (
         status_changes.status_change_id,
         status_changes.contact_id,
         status_changes.status as stage,
-        lifecycle_stages.stage_order,
+        {{ leadscore.to_integer('lifecycle_stages.stage_order') }} as stage_order,
         lifecycle_stages.team,
         status_changes.owner,
         status_changes.reason,

@@ -78,7 +78,7 @@ touches as (
             and handoffs.mql_at <= stages.entered_at
     inner join lifecycle_stages
         on stages.stage = lifecycle_stages.stage
-    where lifecycle_stages.counts_as_sales_touch
+    where lower(trim(lifecycle_stages.counts_as_sales_touch)) = 'true'
 ),
 
 timed as (

@@ -1,12 +1,7 @@
 {#- CRM field names come from seeds/crm_field_mappings.csv, mapping var crm_field_mapping
     (macro crm_field_mapping); contact_id, row_hash and updated_at keep their names. -#}
 -- depends_on: {{ ref('crm_field_mappings') }}
-{%- set mapped_columns = leadscore.crm_field_mapping(
-    ['email', 'first_name', 'last_name', 'company', 'job_title', 'account_id', 'lead_owner', 'lead_status',
-     'lead_score', 'fit_score', 'engagement_score', 'lead_grade', 'lead_tier', 'is_mql', 'mql_at',
-     'buying_behavior', 'score_reasons'],
-    ['contact_id', 'row_hash', 'updated_at']
-) %}
+{%- set mapped_columns = leadscore.crm_field_mapping(leadscore.crm_sync_columns(), leadscore.crm_sync_reserved_columns()) %}
 
 with
 

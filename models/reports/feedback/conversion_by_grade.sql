@@ -18,7 +18,7 @@ backtest_scores as (
 fit_bands as (
     select
         band as fit_grade,
-        row_number() over (order by coalesce(min_score, -1e300) desc) as fit_order
+        row_number() over (order by coalesce({{ leadscore.to_number('min_score') }}, -1e300) desc) as fit_order
     from grade_bands
     where dimension = 'fit'
 ),
@@ -26,7 +26,7 @@ fit_bands as (
 engagement_bands as (
     select
         band as engagement_grade,
-        row_number() over (order by coalesce(min_score, -1e300) desc) as engagement_order
+        row_number() over (order by coalesce({{ leadscore.to_number('min_score') }}, -1e300) desc) as engagement_order
     from grade_bands
     where dimension = 'engagement'
 ),

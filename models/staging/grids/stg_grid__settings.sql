@@ -12,8 +12,8 @@ scoring_grids as (
 chosen as (
     select
         grid,
-        {{ inactivity_days if inactivity_days is not none else 'inactivity_days' }} as inactivity_days,
-        {{ inactivity_points if inactivity_points is not none else 'inactivity_points' }} as inactivity_points
+        {{ inactivity_days if inactivity_days is not none else leadscore.to_number('inactivity_days') }} as inactivity_days,
+        {{ inactivity_points if inactivity_points is not none else leadscore.to_number('inactivity_points') }} as inactivity_points
     from scoring_grids
     where grid = '{{ var("scoring_grid") | string | trim | lower }}'
 )
