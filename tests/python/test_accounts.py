@@ -189,7 +189,7 @@ def test_each_rollup_method_on_the_same_account(
     # a copy, so that the other tests keep reading the default build
     db_path = Path(shutil.copy(built, tmp_path / "warehouse.duckdb"))
     run_dbt(["run", "--select", "account_score_breakdown", "account_scores"], db_path, project_dir=project,
-            dbt_vars={**VARS, "account_rollup_method": method, "account_rollup_top_k": 2}, quiet=True)
+            dbt_vars={**VARS, "account_rollup_method": method, "account_rollup_top_k": 2})
     leads = rows(db_path, "select contact_id, engagement_score from main.lead_scores")
     scores = [max(leads[c]["engagement_score"], 0) for c in ("ann", "bob", "cat", "dan")]
     account = rows(db_path, "select * from main.account_scores")["A1"]
@@ -246,4 +246,4 @@ def test_a_bad_rollup_method_fails_naming_the_var(warehouse: tuple[Path, Path], 
     db_path = Path(shutil.copy(built, tmp_path / "warehouse.duckdb"))
     with pytest.raises(LeadscoreError, match="account_rollup_method"):
         run_dbt(["run", "--select", "account_scores"], db_path, project_dir=project,
-                dbt_vars={**VARS, "account_rollup_method": "median"}, quiet=True)
+                dbt_vars={**VARS, "account_rollup_method": "median"})

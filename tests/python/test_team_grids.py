@@ -253,11 +253,11 @@ def test_the_tests_of_the_shipped_defaults_run_only_with_the_ci_var(mistakes_pro
 
     def shipped_tests(dbt_vars: dict[str, object] | None) -> list[str]:
         listed = run_dbt(["ls", "--resource-type", "unit_test", "--output", "name"], tmp_path / "w.duckdb",
-                         dbt_vars=dbt_vars, project_dir=mistakes_project, quiet=True)
+                         dbt_vars=dbt_vars, project_dir=mistakes_project)
         every = set(run_dbt(["ls", "--resource-type", "unit_test", "--output", "name"], tmp_path / "w.duckdb",
-                            dbt_vars={"test_shipped_defaults": True}, project_dir=mistakes_project, quiet=True))
+                            dbt_vars={"test_shipped_defaults": True}, project_dir=mistakes_project))
         tagged = set(run_dbt(["ls", "--select", "tag:shipped_defaults", "--output", "name"], tmp_path / "w.duckdb",
-                             dbt_vars={"test_shipped_defaults": True}, project_dir=mistakes_project, quiet=True))
+                             dbt_vars={"test_shipped_defaults": True}, project_dir=mistakes_project))
         assert tagged < every
         return sorted(set(listed) & tagged)
 
