@@ -1060,12 +1060,30 @@ def load_directory(
     a malformed row: only in a CSV file with both can such a row's number be off by the blank lines.
     Another build or load of the same warehouse is waited for (leadscore.locking).
     """
-    from leadscore.locking import writer_lock
+    from leadscore.locking import lock_path, writer_lock
 
     say = progress or (lambda _message: None)
     found = _discover(directory, say)
-    with writer_lock(db_path, "load", timeout=lock_timeout, progress=progress):
-        return _land_all(db_path, found, say)
+    new_lock = not lock_path(db_path).exists()
+    try:
+        with writer_lock(db_path, "load", timeout=lock_timeout, progress=progress):
+            created = not db_path.exists()
+            try:
+                return _land_all(db_path, found, say)
+            except LeadscoreError:
+                if created:  # a first load that failed leaves no empty warehouse behind for a build to find
+                    _remove_new_warehouse(db_path)
+                raise
+    except LeadscoreError:
+        if new_lock and not db_path.exists():
+            lock_path(db_path).unlink(missing_ok=True)
+        raise
+
+
+def _remove_new_warehouse(db_path: Path) -> None:
+    for leftover in (db_path, db_path.with_name(db_path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(db_path.with_name(db_path.name + ".tmp"), ignore_errors=True)
 
 
 def _land_all(db_path: Path, found: list[Found], say: Progress) -> LoadReport:

@@ -662,3 +662,21 @@ def test_an_extra_event_column_is_matched_by_an_engagement_rule(tmp_path: Path) 
         "SELECT contact_id, rule_id, points FROM main.lead_score_breakdown WHERE dimension = 'engagement' ORDER BY 1",
     )
     assert rows == [("reader", "pricing_category", 13)]
+
+
+def test_a_failed_first_load_leaves_no_warehouse_behind(tmp_path: Path) -> None:
+    """A build would otherwise find an empty warehouse where the typo'd or broken load left one."""
+    write(tmp_path / "raw", "contacts.csv", "id,created\nc1,2024-06-01\n")
+    db_path = tmp_path / "new.duckdb"
+    with pytest.raises(LeadscoreError, match="missing required columns contact_id, created_at"):
+        load_directory(db_path, tmp_path / "raw")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["raw"]
+
+
+def test_a_failed_load_into_an_existing_warehouse_keeps_it(tmp_path: Path, db: Path) -> None:
+    write(tmp_path / "good", "contacts.csv", "contact_id,created_at\nc1,2024-06-01\n")
+    load(db, tmp_path / "good")
+    write(tmp_path / "bad", "contacts.csv", "id,created\nc2,2024-06-01\n")
+    with pytest.raises(LeadscoreError, match="missing required columns"):
+        load_directory(db, tmp_path / "bad")
+    assert count(db, "contacts") == 1
