@@ -275,10 +275,14 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_calibrate_and_report_mistakes_are_one_line(feedback: dict[str, Any], tmp_path: Path) -> None:
+    unpublished = tmp_path / "unpublished.duckdb"  # a warehouse that no build has published yet
+    duckdb.connect(str(unpublished)).close()
     for args, fragment in (
         (("calibrate", "--db", str(feedback["db"]), "--mql-share", "120", "--dry-run"), "--mql-share"),
-        (("calibrate", "--db", str(tmp_path / "none.duckdb")), "nothing published yet"),
-        (("report", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path)), "nothing published yet"),
+        (("calibrate", "--db", str(unpublished)), "nothing published yet"),
+        (("report", "--db", str(unpublished), "--out", str(tmp_path)), "nothing published yet"),
+        (("calibrate", "--db", str(tmp_path / "none.duckdb")), "no such warehouse file"),
+        (("report", "--db", str(tmp_path / "none.duckdb"), "--out", str(tmp_path)), "no such warehouse file"),
     ):
         result = _cli(*args)
         assert result.returncode == 1
