@@ -18,7 +18,7 @@ from leadscore.errors import LeadscoreError
 from leadscore.generate import generate
 from leadscore.load import load_directory
 from leadscore.serving import serving_path_for
-from worked_examples import copy_project, write_csv
+from worked_examples import copy_project, warehouse_with_contacts, write_csv
 
 AS_OF = "2024-07-01T00:00:00Z"
 
@@ -229,7 +229,8 @@ def test_a_seed_mistake_stops_the_build_naming_seed_row_and_problem(
     try:
         with pytest.raises(LeadscoreError) as failure:
             # only the seed: its validation is the seed's own post-hook, whatever else the build runs
-            build(tmp_path / "w.duckdb", as_of=AS_OF, project_dir=mistakes_project, select=seed)
+            build(warehouse_with_contacts(tmp_path / "w.duckdb"), as_of=AS_OF, project_dir=mistakes_project,
+                  select=seed)
     finally:
         path.write_text(original, encoding="utf-8")
     message = str(failure.value)
@@ -241,7 +242,8 @@ def test_a_seed_mistake_stops_the_build_naming_seed_row_and_problem(
 
 def test_the_shipped_seeds_pass_their_validation(mistakes_project: Path, tmp_path: Path) -> None:
     """The same validation accepts every shipped seed (the mistakes above are what it refuses)."""
-    build(tmp_path / "w.duckdb", as_of=AS_OF, project_dir=mistakes_project, select="resource_type:seed")
+    build(warehouse_with_contacts(tmp_path / "w.duckdb"), as_of=AS_OF, project_dir=mistakes_project,
+          select="resource_type:seed")
     [(seeds,)] = query(tmp_path / "w.duckdb", "select count(*) from information_schema.tables "
                                              "where table_schema = 'main'")
     assert seeds == len(list((mistakes_project / "seeds").rglob("*.csv")))

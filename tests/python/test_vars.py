@@ -12,15 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from leadscore.build import build, parse_vars
 from leadscore.errors import LeadscoreError
-from leadscore.load import ensure_raw_schema
 from leadscore.paths import PROJECT_DIR
 from leadscore.var_rules import RULES_FILE, check_vars, load_rules, load_vars_yaml, markdown, project_vars, shown
-from worked_examples import copy_project, write_csv
+from worked_examples import copy_project, warehouse_with_contacts, write_csv
 
 # (--vars, the var the line must name, the words it must carry)
 BAD_VARS = [
@@ -83,14 +81,8 @@ def digest(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse file with the raw schema and no data: a build that started would write to it."""
-    db_path = tmp_path_factory.mktemp("vars") / "warehouse.duckdb"
-    con = duckdb.connect(str(db_path))
-    try:
-        ensure_raw_schema(con)
-    finally:
-        con.close()
-    return db_path
+    """A small loaded warehouse: a build that started would write to it (a build needs contacts)."""
+    return warehouse_with_contacts(tmp_path_factory.mktemp("vars") / "warehouse.duckdb")
 
 
 def dbt_paths(tmp_path: Path) -> dict[str, str]:
