@@ -81,8 +81,11 @@ def digest(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small loaded warehouse: a build that started would write to it (a build needs contacts)."""
-    return warehouse_with_contacts(tmp_path_factory.mktemp("vars") / "warehouse.duckdb")
+    """A small loaded warehouse: a build that started would write to it (a build needs contacts). Without
+    the lock file its load left, so that a build that took the writer lock would show."""
+    db_path = warehouse_with_contacts(tmp_path_factory.mktemp("vars") / "warehouse.duckdb")
+    db_path.with_name(db_path.name + ".lock").unlink()
+    return db_path
 
 
 def dbt_paths(tmp_path: Path) -> dict[str, str]:
