@@ -17,7 +17,7 @@ import pytest
 from leadscore.build import build
 from leadscore.generate import generate
 from leadscore.load import load_directory
-from worked_examples import write_csv
+from worked_examples import query, write_csv
 
 AS_OF = "2024-07-01T00:00:00Z"
 # low enough that the best generated leads are clamped, so that the clamped case is explained too
@@ -30,14 +30,6 @@ def leadscore(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "leadscore.cli", *args], capture_output=True, text=True, timeout=600
     )
-
-
-def query(path: Path, sql: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:

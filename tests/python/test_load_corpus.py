@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from leadscore.contract import ENTITIES, LOAD_ORDER
+from worked_examples import query
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MANIFEST = yaml.safe_load((CORPUS / "cases.yml").read_text(encoding="utf-8"))["cases"]
@@ -112,22 +113,17 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
 # ------------------------------------------------------------------------------------ reading a warehouse
 
 
-def _query(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
 def _raw_counts(db: Path) -> dict[str, int]:
     if not db.exists():
         return {}
-    return {table: _query(db, f"SELECT count(*) FROM raw.{table}")[0][0] for table in [*ENTITIES, "load_rejects"]}
+    return {table: query(db, f"SELECT count(*) FROM raw.{table}")[0][0] for table in [*ENTITIES, "load_rejects"]}
 
 
 def _rejects(db: Path, entity: str, files: list[str]) -> list[str]:
     listed = ", ".join("'" + name.replace("'", "''") + "'" for name in files)
     return [
         row[0]
-        for row in _query(
+        for row in query(
             db,
             f"SELECT reason FROM raw.load_rejects WHERE entity = '{entity}' AND source_file IN ({listed}) "
             "ORDER BY source_file, row_number",
@@ -193,7 +189,7 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path) -> None:
         assert result.returncode == 0, (what, result.stderr)
         _check_load(what, db, directory, expected, before, _raw_counts(db), result.stdout)
     for check in case.get("check", []):
-        assert [list(row) for row in _query(db, check["sql"])] == check["rows"], (case["case"], check["sql"])
+        assert [list(row) for row in query(db, check["sql"])] == check["rows"], (case["case"], check["sql"])
 
 
 def _check_load(

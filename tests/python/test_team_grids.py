@@ -7,9 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
-import duckdb
 import pytest
 
 import team_grids as team
@@ -18,7 +16,7 @@ from leadscore.errors import LeadscoreError
 from leadscore.generate import generate
 from leadscore.load import load_directory
 from leadscore.serving import serving_path_for
-from worked_examples import copy_project, warehouse_with_contacts, write_csv
+from worked_examples import copy_project, query, warehouse_with_contacts, write_csv
 
 AS_OF = "2024-07-01T00:00:00Z"
 
@@ -29,14 +27,6 @@ TEAM_CONTACTS = [
     {"contact_id": "team_gmail", "created_at": "2024-05-01T00:00:00Z", "email": "ann@gmail.com",
      "job_title": "Product Specialist", "country": "England"},
 ]
-
-
-def query(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

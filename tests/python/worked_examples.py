@@ -46,6 +46,12 @@ def write_csv(path: Path, rows: list[dict[str, object]], header: list[str] | Non
     return path
 
 
+def query(db_path: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    """Rows of one query on a DuckDB file opened read-only (a warehouse or a serving file)."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
 def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
