@@ -75,12 +75,27 @@ def _cmd_generate(args: argparse.Namespace) -> None:
     _say(f"Wrote raw files to {Path(args.out).resolve()}")
 
 
+def _source_system(text: str) -> str:
+    from leadscore.load_source import SYSTEM_TABLES
+
+    if text not in SYSTEM_TABLES:
+        raise argparse.ArgumentTypeError(f"unknown source system {text!r}: expected one of {', '.join(SYSTEM_TABLES)}")
+    return text
+
+
 def _cmd_load(args: argparse.Namespace) -> None:
     from leadscore.load import load_directory
 
-    report = load_directory(
-        resolve_db(args.db), Path(args.directory), progress=_say, lock_timeout=args.lock_timeout
-    )
+    if args.source is not None:
+        from leadscore.load_source import load_source_directory
+
+        report = load_source_directory(
+            resolve_db(args.db), args.source, Path(args.directory), progress=_say, lock_timeout=args.lock_timeout
+        )
+    else:
+        report = load_directory(
+            resolve_db(args.db), Path(args.directory), progress=_say, lock_timeout=args.lock_timeout
+        )
     _say(report.format_table())
 
 
@@ -286,6 +301,13 @@ def build_parser() -> argparse.ArgumentParser:
     load = add("load", "land raw files (contacts, accounts, events, ...) into the warehouse")
     load.add_argument(
         "directory", type=_given("a directory", "give the directory of the raw files"), help="directory of raw files"
+    )
+    load.add_argument(
+        "--source",
+        metavar="SYSTEM",
+        type=_source_system,
+        help="the files are a connector's tables (contact.csv, pages.jsonl, ...) of SYSTEM: hubspot, salesforce, "
+        "marketo, segment or rudderstack; each lands as it is in the schema SYSTEM (docs/sources.md)",
     )
     add_writer_options(load, publishes=False)
     load.set_defaults(handler=_cmd_load)

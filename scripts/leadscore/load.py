@@ -124,6 +124,8 @@ class LoadReport:
     )
     rejects_table: str = f"{RAW_SCHEMA}.{REJECTS_TABLE}"
     notes: list[str] = field(default_factory=list)  # per file: extra columns kept, columns not used, ...
+    label: str = "entity"  # what a line of the table counts (leadscore.load_source: a connector's table)
+    docs: str = "docs/loading.md"
 
     def total(self) -> EntityCounts:
         total = EntityCounts()
@@ -133,13 +135,14 @@ class LoadReport:
         return total
 
     def format_table(self) -> str:
-        layout = "  {:<20} {:>6} {:>12} {:>12} {:>12} {:>12} {:>12} {:>10}"
-        header = ("entity", "files", "rows in", "loaded", "updated", "superseded", "unchanged", "rejected")
+        width = max([20, *(len(name) for name in self.entities)])
+        layout = "  {:<" + str(width) + "} {:>6} {:>12} {:>12} {:>12} {:>12} {:>12} {:>10}"
+        header = (self.label, "files", "rows in", "loaded", "updated", "superseded", "unchanged", "rejected")
         lines = [layout.format(*header)]
         for name, c in [*self.entities.items(), ("total", self.total())]:
             numbers = (c.files, c.rows_in, c.loaded, c.updated, c.superseded, c.unchanged, c.rejected)
             lines.append(layout.format(name, *(f"{number:,}" for number in numbers)))
-        lines.append("rows in = loaded + updated + superseded + unchanged + rejected (docs/loading.md)")
+        lines.append(f"rows in = loaded + updated + superseded + unchanged + rejected ({self.docs})")
         rejected = self.total().rejected
         lines.append(f"Rejected rows ({rejected:,} in this load) are listed in {self.rejects_table}.")
         lines.extend(self.notes)
@@ -170,9 +173,11 @@ def _table_columns(entity: Entity) -> dict[str, str]:
     return columns
 
 
-def _create_table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str]) -> None:
+def _create_table(
+    con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str], schema: str = RAW_SCHEMA
+) -> None:
     body = ", ".join(f"{_q(column)} {kind}" for column, kind in columns.items())
-    con.execute(f"CREATE TABLE IF NOT EXISTS {_table(name)} ({body})")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {_q(schema)}.{_q(name)} ({body})")
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
