@@ -167,3 +167,33 @@
     where mapped.mapping is null
     group by mappings.mapping
 {%- endmacro %}
+
+{#- seeds/source_event_mappings.csv: the adapters read it at compile time (docs/sources.md), so a row
+    must name a known system, a table and a field as plain column names, and one event type per
+    (system, source_table, source_type). source_type is compared as written (a track's name may hold
+    spaces), hence no spaces around it. -#}
+{% macro source_event_mapping_columns() -%}
+    count(*) over (
+        partition by lower(trim(system)), lower(trim(source_table)), lower(coalesce(trim(source_type), ''))
+    ) as copies
+{%- endmacro %}
+
+{% macro source_event_mapping_problems() -%}
+    {%- set systems = leadscore.connector_systems() -%}
+    {%- set identifier = "'^[A-Za-z_][A-Za-z0-9_]*$'" -%}
+    when system is null or trim(system) not in ('{{ systems | join("', '") }}')
+        then 'unknown ' || {{ leadscore.quoted_cell('system') }} || ' (one of {{ systems | join(", ") }})'
+    when {{ leadscore.is_blank('source_table') }} then 'source_table is empty'
+    when not {{ leadscore.regex_matches('trim(source_table)', identifier) }}
+        then {{ leadscore.quoted_cell('source_table') }} || ' is not a table name (letters, digits, _)'
+    when source_type <> trim(source_type)
+        then {{ leadscore.quoted_cell('source_type') }} || ' has spaces around it (it is compared as written)'
+    when {{ leadscore.is_blank('event_type') }} then 'event_type is empty'
+    when event_type <> lower(trim(event_type))
+        then {{ leadscore.quoted_cell('event_type') }} || ' is not lower case and trimmed (e.g. page_view)'
+    when copies > 1 then '(system, source_table, source_type)' || {{ leadscore.appears_times() }}
+    {%- for field in ('url_field', 'asset_field', 'campaign_field') %}
+    when not {{ leadscore.is_blank(field) }} and not {{ leadscore.regex_matches('trim(' ~ field ~ ')', identifier) }}
+        then {{ leadscore.quoted_cell(field) }} || ' is not a column name (letters, digits, _)'
+    {%- endfor %}
+{%- endmacro %}

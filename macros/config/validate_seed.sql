@@ -111,6 +111,13 @@
             'columns': 'count(*) over (partition by lower(trim(stage))) as copies, '
                 ~ 'count(*) over (partition by ' ~ leadscore.to_integer('stage_order') ~ ') as order_copies',
             'problems': leadscore.lifecycle_stage_problems()}) }}
+    {%- elif kind == 'source_event_mappings' -%}
+        {{ return({
+            'label': 'mapping',
+            'key': "coalesce(trim(system), '') || '.' || coalesce(trim(source_table), '')"
+                ~ " || case when " ~ leadscore.is_blank('source_type') ~ " then '' else '/' || source_type end",
+            'columns': leadscore.source_event_mapping_columns(),
+            'problems': leadscore.source_event_mapping_problems()}) }}
     {%- elif kind == 'crm_field_mappings' -%}
         {{ return({
             'label': 'mapping', 'key': dbt.concat(['mapping', "', source_column '", 'source_column']),
