@@ -232,13 +232,25 @@ def _build_on_spark(
     verbose: bool = False,
 ) -> None:
     """Hand the raw tables of the DuckDB warehouse to Spark as Parquet, then build there."""
-    from leadscore.spark import SPARK_TARGET, export_raw_tables, spark_environment
+    from leadscore.spark import (
+        SPARK_TARGET,
+        export_raw_tables,
+        export_source_tables,
+        selected_source_schemas,
+        spark_environment,
+    )
 
     with spark_environment(db_path) as home:
         handover = home / "raw_handover"
         say(f"Handing the raw tables of {db_path} to Spark ({handover})...")
         tables = export_raw_tables(db_path, handover)
-        operation_args = yaml.safe_dump({"location": str(handover), "tables": tables}, default_flow_style=True)
+        handed = {"location": str(handover), "tables": tables}
+        schemas = selected_source_schemas(dbt_vars, project_dir)
+        if schemas:  # the selected connector systems' schemas, each as a schema of tables on Spark
+            say(f"Handing the tables of schema {', '.join(schemas.values())} to Spark...")
+            sources = home / "source_handover"
+            handed |= {"sources_location": str(sources), "sources": export_source_tables(db_path, sources, schemas)}
+        operation_args = yaml.safe_dump(handed, default_flow_style=True)
         run_dbt(
             ["run-operation", "create_raw_tables_from_parquet", "--args", operation_args.strip()],
             db_path, target=SPARK_TARGET, project_dir=project_dir,

@@ -1,5 +1,6 @@
-"""The Spark target: raw tables handed over from the DuckDB warehouse as Parquet, the same dbt
-project built on Spark (dbt-spark, `method: session`), and public tables handed back as Parquet."""
+"""The Spark target: raw tables (and the selected source systems' tables) handed over from the DuckDB
+warehouse as Parquet, the same dbt project built on Spark (dbt-spark, `method: session`), and public
+tables handed back as Parquet."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -72,3 +74,72 @@ def export_raw_tables(db_path: Path, destination: Path) -> list[str]:
     finally:
         con.close()
     return tables
+
+
+# DuckDB types Spark cannot read from Parquet (or reads as something else), handed over as text.
+_AS_TEXT = ("UUID", "JSON", "TIME", "INTERVAL", "BIT", "HUGEINT", "UHUGEINT")
+
+
+def selected_source_schemas(dbt_vars: dict[str, Any], project_dir: Path) -> dict[str, str]:
+    """The connector systems of var source_systems (--vars, else dbt_project.yml; raw is not one), each with
+    the schema its tables are in: var <system>_schema, else the system's name (docs/sources.md)."""
+    from leadscore.var_rules import project_vars
+
+    defaults = project_vars(project_dir)
+    effective = {**defaults, **dbt_vars}
+    systems = effective.get("source_systems") or ["raw"]
+    if isinstance(systems, str):
+        systems = [systems]
+    return {
+        str(system): str(effective.get(f"{system}_schema") or system) for system in systems if system != RAW_SCHEMA
+    }
+
+
+def export_source_tables(db_path: Path, destination: Path, schemas: dict[str, str]) -> dict[str, list[str]]:
+    """Every table of each selected system's schema as Parquet under destination/<schema>/<table>/, as
+    export_raw_tables writes the raw ones (timestamps as UTC instants). Returns schema -> tables."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    exported: dict[str, list[str]] = {}
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        con.execute("set TimeZone = 'UTC'")
+        for system, schema in schemas.items():
+            tables = [
+                str(row[0])
+                for row in con.execute(
+                    "select table_name from information_schema.tables where table_schema = ? order by 1", [schema]
+                ).fetchall()
+            ]
+            if not tables:
+                raise LeadscoreError(
+                    f"{db_path}: no table in schema {schema} (source system {system}): "
+                    f"`leadscore load --source {system} DIR` lands a connector's files there"
+                )
+            for table in tables:
+                columns = con.execute(
+                    "select column_name, data_type from information_schema.columns"
+                    " where table_schema = ? and table_name = ? order by ordinal_position",
+                    [schema, table],
+                ).fetchall()
+                select_list = ", ".join(_spark_column(str(name), str(kind)) for name, kind in columns)
+                target = destination / schema / table
+                target.mkdir(parents=True)
+                con.execute(
+                    f'copy (select {select_list} from "{schema}"."{table}") '
+                    f"to '{target / 'part-0.parquet'}' (format parquet)"
+                )
+            exported[schema] = tables
+    finally:
+        con.close()
+    return exported
+
+
+def _spark_column(name: str, kind: str) -> str:
+    quoted = '"' + name.replace('"', '""') + '"'
+    if kind == "TIMESTAMP" or kind.startswith("TIMESTAMP_"):
+        return f"cast({quoted} as timestamptz) as {quoted}"
+    if kind.startswith(_AS_TEXT):
+        return f"cast({quoted} as varchar) as {quoted}"
+    return quoted
