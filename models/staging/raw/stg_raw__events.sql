@@ -1,3 +1,5 @@
+{{ config(enabled='raw' in var('source_systems')) }}
+
 with
 
 source as (
@@ -20,7 +22,11 @@ renamed as (
 
         -- timestamps
         occurred_at,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+
+        -- lineage
+        'raw' as source_system,
+        'events' as source_table
 
     from source
 )
