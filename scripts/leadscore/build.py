@@ -242,10 +242,12 @@ def _build_on_spark(
 
     with spark_environment(db_path) as home:
         handover = home / "raw_handover"
-        say(f"Handing the raw tables of {db_path} to Spark ({handover})...")
-        tables = export_raw_tables(db_path, handover)
+        systems, schemas = selected_source_schemas(dbt_vars, project_dir)
+        tables: list[str] = []
+        if "raw" in systems:
+            say(f"Handing the raw tables of {db_path} to Spark ({handover})...")
+            tables = export_raw_tables(db_path, handover)
         handed = {"location": str(handover), "tables": tables}
-        schemas = selected_source_schemas(dbt_vars, project_dir)
         if schemas:  # the selected connector systems' schemas, each as a schema of tables on Spark
             say(f"Handing the tables of schema {', '.join(schemas.values())} to Spark...")
             sources = home / "source_handover"

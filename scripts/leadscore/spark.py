@@ -80,19 +80,16 @@ def export_raw_tables(db_path: Path, destination: Path) -> list[str]:
 _AS_TEXT = ("UUID", "JSON", "TIME", "INTERVAL", "BIT", "HUGEINT", "UHUGEINT")
 
 
-def selected_source_schemas(dbt_vars: dict[str, Any], project_dir: Path) -> dict[str, str]:
-    """The connector systems of var source_systems (--vars, else dbt_project.yml; raw is not one), each with
-    the schema its tables are in: var <system>_schema, else the system's name (docs/sources.md)."""
+def selected_source_schemas(dbt_vars: dict[str, Any], project_dir: Path) -> tuple[list[str], dict[str, str]]:
+    """The systems of var source_systems (--vars, else dbt_project.yml), and the connector systems among them
+    (raw is not one), each with the schema its tables are in: var <system>_schema, else the system's name
+    (docs/sources.md)."""
     from leadscore.var_rules import project_vars
 
-    defaults = project_vars(project_dir)
-    effective = {**defaults, **dbt_vars}
-    systems = effective.get("source_systems") or ["raw"]
-    if isinstance(systems, str):
-        systems = [systems]
-    return {
-        str(system): str(effective.get(f"{system}_schema") or system) for system in systems if system != RAW_SCHEMA
-    }
+    effective = {**project_vars(project_dir), **dbt_vars}
+    systems = [str(system) for system in effective.get("source_systems") or [RAW_SCHEMA]]
+    schemas = {system: str(effective.get(f"{system}_schema") or system) for system in systems if system != RAW_SCHEMA}
+    return systems, schemas
 
 
 def export_source_tables(db_path: Path, destination: Path, schemas: dict[str, str]) -> dict[str, list[str]]:

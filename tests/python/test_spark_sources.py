@@ -71,9 +71,11 @@ def test_the_selected_systems_schemas_are_handed_over_as_parquet(tmp_path: Path)
     db_path = tmp_path / "warehouse.duckdb"
     write_segment_files(tmp_path / "segment")
     load_source_directory(db_path, "segment", tmp_path / "segment")
-    schemas = selected_source_schemas({"source_systems": ["raw", "segment"]}, PROJECT_DIR)
-    assert schemas == {"segment": "segment"}
-    assert selected_source_schemas({"source_systems": ["raw"]}, PROJECT_DIR) == {}
+    systems, schemas = selected_source_schemas({"source_systems": ["raw", "segment"]}, PROJECT_DIR)
+    assert (systems, schemas) == (["raw", "segment"], {"segment": "segment"})
+    assert selected_source_schemas({}, PROJECT_DIR) == (["raw"], {})  # dbt_project.yml's default
+    assert selected_source_schemas({"source_systems": ["hubspot"], "hubspot_schema": "fivetran_hubspot"},
+                                   PROJECT_DIR) == (["hubspot"], {"hubspot": "fivetran_hubspot"})
     exported = export_source_tables(db_path, tmp_path / "handover", schemas)
     assert exported == {"segment": ["identifies", "load_rejects", "pages", "tracks"]}
     with duckdb.connect() as con:
