@@ -6,6 +6,7 @@ import gzip
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +229,22 @@ def test_cli_summary_and_one_line_errors(tmp_path: Path, db: Path) -> None:
     missing = run_cli("load", "--db", str(db), "--source", "segment", str(tmp_path / "nowhere"))
     assert missing.returncode != 0
     assert missing.stderr.strip().splitlines()[-1].endswith("nowhere: no such directory")
+
+
+def test_parquet_and_gzip_parquet_files_land_with_their_types(tmp_path: Path, db: Path) -> None:
+    files = tmp_path / "hubspot"
+    files.mkdir()
+    plain, unpacked = files / "email_event_click.parquet", tmp_path / "email_event_click_2.parquet"
+    with duckdb.connect() as con:
+        for path, message_id in ((plain, "e1"), (unpacked, "e2")):
+            con.execute(
+                f"COPY (SELECT '{message_id}' AS id, 'https://x.com/pricing' AS url, "
+                f"TIMESTAMPTZ '2024-06-01 12:00:00+02' AS created) TO '{path}' (FORMAT parquet)"
+            )
+    (files / "email_event_click_2.parquet.gz").write_bytes(gzip.compress(unpacked.read_bytes()))
+    report = load_source_directory(db, "hubspot", files)
+    assert counts(report, "email_event_click") == (2, 2, 2, 0, 0, 0, 0)
+    assert query(db, "SELECT id, url, created FROM hubspot.email_event_click ORDER BY id") == [
+        ("e1", "https://x.com/pricing", datetime(2024, 6, 1, 10, 0)),
+        ("e2", "https://x.com/pricing", datetime(2024, 6, 1, 10, 0)),
+    ]
