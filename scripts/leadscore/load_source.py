@@ -49,6 +49,7 @@ from leadscore.load import (
     _connect,
     _count,
     _create_table,
+    _csv_header,
     _explain_reader_error,
     _FileProblem,
     _lit,
@@ -229,9 +230,32 @@ def _stage(con: duckdb.DuckDBPyConnection, source: SourceFile, order: int) -> st
         except _FileProblem as problem:
             raise LeadscoreError(f"{path.name}: cannot read as {kind}: {problem}") from None
         except duckdb.Error as error:
-            cause = _explain_reader_error(path, source.compressed, source.kind, error)
+            cause = _csv_row_problem(con, read_path, prefix) if source.kind == "csv" else None
+            cause = cause or _explain_reader_error(path, source.compressed, source.kind, error)
             raise LeadscoreError(f"{path.name}: cannot read as {kind}: {cause}") from None
     return table
+
+
+def _csv_row_problem(con: duckdb.DuckDBPyConnection, path: Path, prefix: bytes) -> str | None:
+    """The row that broke the type inference's read (DuckDB only says sniffing failed), read again as text
+    with the header's columns: a row with more or fewer fields than the header."""
+    header = _csv_header(prefix)
+    if not header:
+        return None
+    columns = "{" + ", ".join(f"{_lit(f'c{index}')}: 'VARCHAR'" for index in range(len(header))) + "}"
+    try:
+        con.execute(
+            f"SELECT count(*) FROM read_csv({_lit(str(path))}, header = true, delim = ',', quote = '\"', "
+            f"escape = '\"', comment = '', skip = 0, auto_detect = false, columns = {columns}, "
+            f"max_line_size = {_max_line_size()})"
+        ).fetchall()
+    except duckdb.Error as error:
+        found = re.search(r"CSV Error on Line: (\d+).*?Expected Number of Columns: (\d+) Found: (\d+)",
+                          str(error), re.DOTALL)
+        if found:
+            line, expected, got = found.groups()
+            return f"line {line} has {got} fields, the header {expected}"
+    return None
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:

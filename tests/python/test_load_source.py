@@ -248,3 +248,10 @@ def test_parquet_and_gzip_parquet_files_land_with_their_types(tmp_path: Path, db
         ("e1", "https://x.com/pricing", datetime(2024, 6, 1, 10, 0)),
         ("e2", "https://x.com/pricing", datetime(2024, 6, 1, 10, 0)),
     ]
+
+
+def test_a_csv_row_with_more_fields_than_the_header_names_its_line(tmp_path: Path, db: Path) -> None:
+    write(tmp_path / "files", "contact.csv", "id,property_email\n1,a@x.com\n2,b@x.com,extra\n")
+    with pytest.raises(LeadscoreError, match=r"^contact\.csv: cannot read as CSV: line 3 has 3 fields, the header 2$"):
+        load_source_directory(db, "hubspot", tmp_path / "files")
+    assert not db.exists()
