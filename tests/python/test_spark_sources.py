@@ -37,7 +37,8 @@ c3,2024-05-03T00:00:00Z,carol@initech.example,Head of Sales,FR,Initech
 def segment_record(message_id: str, day: int, **fields: Any) -> dict[str, Any]:
     stamp = f"2024-06-{day:02d}T10:00:00Z"
     return {"id": message_id, "anonymous_id": None, "user_id": None, "timestamp": stamp, "received_at": stamp,
-            "sent_at": stamp, "original_timestamp": stamp, **fields}
+            "sent_at": stamp, "original_timestamp": stamp, "uuid_ts": stamp, "context_library_name": "analytics.js",
+            **fields}
 
 
 def write_segment_files(directory: Path) -> None:
@@ -49,13 +50,13 @@ def write_segment_files(directory: Path) -> None:
     ]
     pages = [
         segment_record("p1", 5, anonymous_id="anon-a", url="https://acme.example/pricing", path="/pricing",
-                       title="Pricing"),
+                       title="Pricing", name="Pricing"),
         segment_record("p2", 11, anonymous_id="anon-a", user_id="u-alice", url="https://acme.example/demo",
-                       path="/demo", title="Demo"),
+                       path="/demo", title="Demo", name="Demo"),
         segment_record("p3", 13, anonymous_id="anon-c", url="https://acme.example/pricing", path="/pricing",
-                       title="Pricing"),
+                       title="Pricing", name="Pricing"),
         segment_record("p4", 14, anonymous_id="anon-x", url="https://acme.example/blog", path="/blog",
-                       title="Blog"),  # never identified
+                       title="Blog", name="Blog"),  # never identified
     ]
     tracks = [
         segment_record("t1", 15, user_id="u-alice", event="Demo Requested", event_text="Demo Requested"),
