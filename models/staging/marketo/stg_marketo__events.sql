@@ -1,10 +1,10 @@
 -- depends_on: {{ ref('source_event_mappings') }}
-{#- Marketo activities as events. Which activity table (and which form, email or page inside it,
+{# Marketo activities as events. Which activity table (and which form, email or page inside it,
     by primary_attribute_value) becomes which canonical event_type, and which of its columns fill url,
     asset and campaign, is read from seeds/source_event_mappings.csv when the model is compiled
     (macros/staging/marketo/marketo_event_mapping.sql): an activity no row maps is not an event.
     The activities of a merged lead go to the lead that survives it; those of a deleted lead (or of
-    a lead merged into a deleted one) are dropped. -#}
+    a lead merged into a deleted one) are dropped. #}
 with
 
 webpage_visits as (

@@ -44,7 +44,7 @@ merge_chains as (
 
     union all
 
-    {#- the bound only stops a cycle in bad data: Marketo never merges a lead that is gone -#}
+    {# the bound only stops a cycle in bad data: Marketo never merges a lead that is gone #}
     select
         chains.merged_lead_id,
         later.survivor_lead_id,
