@@ -13,7 +13,7 @@
         {%- for key, expr in pairs %}
         struct_pack(k := '{{ key }}', v := cast({{ expr }} as varchar)){{ ',' if not loop.last }}
         {%- endfor %}
-    ], lambda entry: entry.v is not null))) as varchar), '{}')
+    ], lambda entry: struct_extract(entry, 'v') is not null))) as varchar), '{}')
 {%- endmacro %}
 
 {% macro spark__marketo_json_object(pairs) -%}

@@ -14,7 +14,7 @@
 {#- A column cast to a type, or a typed null when this instance's table does not have it. -#}
 {% macro marketo_column(column_names, name, data_type) -%}
     {%- if name in column_names -%}
-        cast({{ adapter.quote(name) }} as {{ data_type }})
+        cast({{ name }} as {{ data_type }})
     {%- else -%}
         cast(null as {{ data_type }})
     {%- endif -%}
@@ -26,7 +26,7 @@
     {%- set pairs = [] -%}
     {%- for name in column_names | sort -%}
         {%- if name not in mapped and not name.startswith('_fivetran') -%}
-            {%- do pairs.append((name, adapter.quote(name))) -%}
+            {%- do pairs.append((name, name if modules.re.match('^[a-z_][a-z0-9_]*$', name) else adapter.quote(name))) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(pairs) }}

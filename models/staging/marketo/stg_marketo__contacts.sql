@@ -24,9 +24,12 @@ deleted_lead_ids as (
 live_leads as (
     select leads.*
     from leads
-    left join lead_merges on leads.lead_id = lead_merges.merged_lead_id
-    left join deleted_lead_ids on leads.lead_id = deleted_lead_ids.lead_id
-    where lead_merges.merged_lead_id is null
+    left join lead_merges
+        on leads.lead_id = lead_merges.merged_lead_id
+    left join deleted_lead_ids
+        on leads.lead_id = deleted_lead_ids.lead_id
+    where
+        lead_merges.merged_lead_id is null
         and deleted_lead_ids.lead_id is null
         and not leads.is_fivetran_deleted
 ),

@@ -166,7 +166,8 @@ mapped_activities as (
 deleted_lead_ids as (
     select distinct lead_id from lead_deletions
     union
-    select lead_id from leads where is_fivetran_deleted
+    select lead_id from leads
+    where is_fivetran_deleted
 ),
 
 activities_of_survivors as (
@@ -174,16 +175,20 @@ activities_of_survivors as (
         mapped_activities.*,
         coalesce(lead_merges.survivor_lead_id, mapped_activities.lead_id) as contact_id
     from mapped_activities
-    left join lead_merges on mapped_activities.lead_id = lead_merges.merged_lead_id
+    left join lead_merges
+        on mapped_activities.lead_id = lead_merges.merged_lead_id
     where mapped_activities.event_type is not null
 ),
 
 scored_activities as (
     select activities_of_survivors.*
     from activities_of_survivors
-    left join deleted_lead_ids as deleted_leads on activities_of_survivors.lead_id = deleted_leads.lead_id
-    left join deleted_lead_ids as deleted_survivors on activities_of_survivors.contact_id = deleted_survivors.lead_id
-    where deleted_leads.lead_id is null
+    left join deleted_lead_ids as deleted_leads
+        on activities_of_survivors.lead_id = deleted_leads.lead_id
+    left join deleted_lead_ids as deleted_survivors
+        on activities_of_survivors.contact_id = deleted_survivors.lead_id
+    where
+        deleted_leads.lead_id is null
         and deleted_survivors.lead_id is null
 ),
 

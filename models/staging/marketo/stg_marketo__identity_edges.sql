@@ -32,8 +32,10 @@ merged_lead_emails as (
         nullif(lower(trim(leads.email)), '') as email,
         lead_merges.merged_at as seen_at
     from lead_merges
-    inner join leads on lead_merges.merged_lead_id = leads.lead_id
-    inner join contacts on lead_merges.survivor_lead_id = contacts.contact_id
+    inner join leads
+        on lead_merges.merged_lead_id = leads.lead_id
+    inner join contacts
+        on lead_merges.survivor_lead_id = contacts.contact_id
 ),
 
 edges as (

@@ -51,7 +51,8 @@ merge_chains as (
         greatest(chains.merged_at, later.merged_at) as merged_at,
         chains.hops + 1 as hops
     from merge_chains as chains
-    inner join direct_merges as later on chains.survivor_lead_id = later.merged_lead_id
+    inner join direct_merges as later
+        on chains.survivor_lead_id = later.merged_lead_id
     where chains.hops < 50
 ),
 
