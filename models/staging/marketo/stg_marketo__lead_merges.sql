@@ -7,13 +7,23 @@ merge_activities as (
     select * from {{ ref('base_marketo__activity_merge_leads') }}
 ),
 
-merged_lead_ids as (
+merge_id_items as (
+    {# one row per listed id; Spark allows no generator inside another expression, so trim comes after #}
     select
         lead_id as survivor_lead_id,
         activity_id,
         activity_at as merged_at,
-        trim({{ leadscore.split_to_rows("replace(replace(merge_ids, '[', ''), ']', '')", ',') }}) as merged_lead_id
+        {{ leadscore.split_to_rows("replace(replace(merge_ids, '[', ''), ']', '')", ',') }} as merge_id_item
     from merge_activities
+),
+
+merged_lead_ids as (
+    select
+        survivor_lead_id,
+        activity_id,
+        merged_at,
+        trim(merge_id_item) as merged_lead_id
+    from merge_id_items
 ),
 
 direct_merges as (
