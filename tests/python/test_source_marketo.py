@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from leadscore.build import build
+from leadscore.errors import LeadscoreError
 from leadscore.serving import serving_path_for
 from worked_examples import copy_project, query
 
@@ -244,3 +245,22 @@ def test_identity_edges_link_emails_to_the_survivor(marketo_build: dict[str, Pat
     assert ("contact", SURVIVOR, "email", "ana.old@acme.example", "activity_merge_leads") in edges
     assert not {edge for edge in edges if edge[1] in (MERGED, DELETED)}
     assert "bob@beta.example" not in {edge[3] for edge in edges}
+
+
+def test_a_mapping_to_a_missing_column_stops_the_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", grids={
+        "fit_rules": FIT_RULES, "engagement_rules": ENGAGEMENT_RULES,
+        "source_event_mappings": [*EVENT_MAPPINGS, {
+            "system": "marketo", "source_table": "activity_send_email", "event_type": "email_sent",
+            "url_field": "webpage_url", "description": "Send Email, with a column it does not have",
+        }],
+    })
+    db_path = tmp_path / "warehouse.duckdb"
+    create_marketo_tables(db_path)
+    with pytest.raises(LeadscoreError) as raised:
+        build(db_path, as_of=AS_OF, project_dir=project,
+              vars_yaml=f"{{source_systems: [marketo], marketo_schema: {SCHEMA}}}")
+    message = str(raised.value)
+    assert "\n" not in message
+    assert "seed source_event_mappings, row marketo/activity_send_email/" in message
+    assert "url_field 'webpage_url' is not a column of activity_send_email" in message
