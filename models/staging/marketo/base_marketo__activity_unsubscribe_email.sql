@@ -1,3 +1,4 @@
+{{ config(enabled='marketo' in var('source_systems')) }}
 {#- activity_unsubscribe_email as Fivetran writes it, one row per activity: ids as text (lead ids are
     Marketo's integers), the activity's own columns under their connector names (the names
     seeds/source_event_mappings.csv gives as url_field, asset_field, campaign_field), a column this

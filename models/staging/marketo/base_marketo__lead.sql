@@ -1,3 +1,4 @@
+{{ config(enabled='marketo' in var('source_systems')) }}
 {#- Marketo's lead table as Fivetran writes it, one row per lead. The standard fields a contract
     column reads are renamed and typed; every other column of this instance's table (its custom
     fields, lead_status, lead_score, email_invalid, ...) goes into custom_attributes under its own

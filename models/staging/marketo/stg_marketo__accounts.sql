@@ -1,3 +1,4 @@
+{{ config(enabled='marketo' in var('source_systems')) }}
 {#- Fivetran's Marketo schema has no account table (a CRM-synced instance keeps its accounts in
     the CRM): the model has the canonical columns and no row. -#}
 with

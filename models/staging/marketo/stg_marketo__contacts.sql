@@ -1,3 +1,4 @@
+{{ config(enabled='marketo' in var('source_systems')) }}
 {#- Marketo leads as contacts: a lead merged into another (stg_marketo__lead_merges) or deleted
     (a Delete Lead activity, or _fivetran_deleted) is not a contact. Marketo records no explicit
     consent: an unsubscribed lead has has_marketing_consent false, any other true (Marketo's own

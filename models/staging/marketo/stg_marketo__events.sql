@@ -1,4 +1,5 @@
 -- depends_on: {{ ref('source_event_mappings') }}
+{{ config(enabled='marketo' in var('source_systems')) }}
 {# Marketo activities as events. Which activity table (and which form, email or page inside it,
     by primary_attribute_value) becomes which canonical event_type, and which of its columns fill url,
     asset and campaign, is read from seeds/source_event_mappings.csv when the model is compiled

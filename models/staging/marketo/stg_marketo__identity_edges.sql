@@ -1,3 +1,4 @@
+{{ config(enabled='marketo' in var('source_systems')) }}
 {#- The identifiers Marketo sees together: each live lead with its email (seen when the lead was
     created), and the email of a lead merged into it (seen at the merge), so that a tracker's events
     carrying one of these addresses stitch to the surviving lead. -#}

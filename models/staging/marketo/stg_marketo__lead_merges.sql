@@ -1,3 +1,4 @@
+{{ config(enabled='marketo' in var('source_systems')) }}
 {#- Every lead merged away, with the lead that survives it in the end: a merge activity names the
     surviving lead (lead_id) and the merged ones (merge_ids, "[12,34]"); when a survivor is merged
     in its turn, its own merged leads follow it to the last survivor. -#}

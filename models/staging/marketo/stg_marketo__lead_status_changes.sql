@@ -1,3 +1,4 @@
+{{ config(enabled='marketo' in var('source_systems')) }}
 {#- Lead status changes are not read from Marketo yet (they sit in activity_change_data_value,
     docs/sources/marketo.md): the model has the canonical columns and no row. -#}
 with

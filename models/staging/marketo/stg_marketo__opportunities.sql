@@ -1,3 +1,4 @@
+{{ config(enabled='marketo' in var('source_systems')) }}
 {#- Marketo keeps no opportunities (they live in the CRM it syncs with): the model has the
     canonical columns and no row. -#}
 with
