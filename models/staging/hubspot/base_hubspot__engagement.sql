@@ -1,0 +1,20 @@
+{#- Engagements, one row per row of Fivetran's engagement (since HubSpot's v3 API only id and type). #}
+
+with
+
+source as (
+    select * from {{ source('hubspot', 'engagement') }}
+),
+
+renamed as (
+    select
+        -- ids
+        cast(id as {{ dbt.type_string() }}) as engagement_id,
+
+        -- strings
+        upper(trim(type)) as type
+
+    from source
+)
+
+select * from renamed
