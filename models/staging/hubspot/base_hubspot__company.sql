@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- One row per row of Fivetran's company table; property columns as in base_hubspot__contact. #}
 {%- set columns = leadscore.hubspot_source_columns('company') -%}
 {%- set property = leadscore.hubspot_contract_properties('company') -%}

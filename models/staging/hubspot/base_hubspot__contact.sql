@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- One row per row of Fivetran's contact table. The property columns are read from the table when
     the model compiles: those of the contract (hubspot_contract_properties) are typed under the
     contract's names, every other property_* column goes into custom_attributes under its name
@@ -55,7 +56,7 @@ renamed as (
 
         -- timestamps
         {%- for stage, column in leadscore.hubspot_lifecycle_date_columns(columns) %}
-        cast({{ column }} as {{ dbt.type_timestamp() }}) as became_{{ stage }}_at,
+            cast({{ column }} as {{ dbt.type_timestamp() }}) as became_{{ stage }}_at,
         {%- endfor %}
         cast({{ leadscore.hubspot_column(columns, property.created_at, dbt.type_timestamp()) }} as {{ dbt.type_timestamp() }}) as created_at,
         cast({{ leadscore.hubspot_column(columns, property.updated_at, dbt.type_timestamp()) }} as {{ dbt.type_timestamp() }}) as updated_at,

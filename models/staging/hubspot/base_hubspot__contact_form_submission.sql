@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- Form submissions, one row per row of Fivetran's contact_form_submission. #}
 {%- set columns = leadscore.hubspot_source_columns('contact_form_submission') -%}
 
@@ -26,8 +27,7 @@ renamed as (
         nullif(trim(cast({{ leadscore.hubspot_column(columns, 'title') }} as {{ dbt.type_string() }})), '') as title,
 
         -- timestamps
-        cast({{ adapter.quote('timestamp') }} as {{ dbt.type_timestamp() }}) as submitted_at
-,
+        cast({{ adapter.quote('timestamp') }} as {{ dbt.type_timestamp() }}) as submitted_at,
         cast({{ leadscore.hubspot_column(columns, '_fivetran_synced', dbt.type_timestamp()) }} as {{ dbt.type_timestamp() }}) as synced_at
 
     from source

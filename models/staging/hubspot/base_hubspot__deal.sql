@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- Deals, one row per row of Fivetran's deal. #}
 {%- set columns = leadscore.hubspot_source_columns('deal') -%}
 

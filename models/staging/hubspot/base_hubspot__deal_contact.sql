@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- The contacts of each deal, one row per row of Fivetran's deal_contact. #}
 
 with

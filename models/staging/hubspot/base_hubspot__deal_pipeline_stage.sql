@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- The stages of the deal pipelines, one row per row of Fivetran's deal_pipeline_stage. HubSpot
     marks a won stage closed_won; a lost one is closed with probability 0. #}
 {%- set columns = leadscore.hubspot_source_columns('deal_pipeline_stage') -%}

@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- Every marketing email event, one row per row of Fivetran's email_event. It has no contact id:
     the recipient's address names the contact (stg_hubspot__email_recipients). #}
 {%- set columns = leadscore.hubspot_source_columns('email_event') -%}

@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- Click events, one row per row of Fivetran's email_event_click (id: that of email_event). #}
 {%- set columns = leadscore.hubspot_source_columns('email_event_click') -%}
 

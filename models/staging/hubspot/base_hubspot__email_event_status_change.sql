@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- Subscription status change events, one row per row of Fivetran's email_event_status_change (id: that of email_event). #}
 {%- set columns = leadscore.hubspot_source_columns('email_event_status_change') -%}
 

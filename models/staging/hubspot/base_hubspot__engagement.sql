@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- Engagements, one row per row of Fivetran's engagement (since HubSpot's v3 API only id and type). #}
 
 with

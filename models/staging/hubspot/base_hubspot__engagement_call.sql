@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- Calls, one row per row of Fivetran's engagement_call. #}
 {%- set columns = leadscore.hubspot_source_columns('engagement_call') -%}
 
@@ -26,8 +27,7 @@ renamed as (
         cast(coalesce(
             {{ leadscore.hubspot_column(columns, 'property_hs_timestamp', dbt.type_timestamp()) }},
             {{ leadscore.hubspot_column(columns, 'property_hs_createdate', dbt.type_timestamp()) }}
-        ) as {{ dbt.type_timestamp() }}) as occurred_at
-,
+        ) as {{ dbt.type_timestamp() }}) as occurred_at,
         cast({{ leadscore.hubspot_column(columns, '_fivetran_synced', dbt.type_timestamp()) }} as {{ dbt.type_timestamp() }}) as synced_at
 
     from source

@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- The contacts of each engagement, one row per row of Fivetran's engagement_contact. #}
 
 with

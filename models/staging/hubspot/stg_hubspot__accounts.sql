@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- HubSpot companies that are not deleted, in the columns of stg_raw__accounts. A contact's company is
     its property_associatedcompanyid (stg_hubspot__contacts.account_id). #}
 

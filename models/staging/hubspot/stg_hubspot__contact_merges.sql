@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- Which contact each merged contact lives on as: one row per id listed in a contact's
     property_hs_merged_object_ids (';'-separated). HubSpot lists on the surviving record every id
     ever merged into it (a chain A -> B -> C leaves A and B on C), so the survivor is the listing
@@ -11,12 +12,28 @@ contacts as (
 ),
 
 digits as (
-    {%- for digit in range(10) %}
-    select {{ digit }} as digit{{ ' union all' if not loop.last }}
-    {%- endfor %}
+    select 0 as digit
+    union all
+    select 1 as digit
+    union all
+    select 2 as digit
+    union all
+    select 3 as digit
+    union all
+    select 4 as digit
+    union all
+    select 5 as digit
+    union all
+    select 6 as digit
+    union all
+    select 7 as digit
+    union all
+    select 8 as digit
+    union all
+    select 9 as digit
 ),
 
-{#- positions 1..1000 in a list: more merges into one contact are not read (docs/sources/hubspot.md) #}
+{# positions 1..1000 in a list: more merges into one contact are not read (docs/sources/hubspot.md) #}
 positions as (
     select hundreds.digit * 100 + tens.digit * 10 + units.digit + 1 as position
     from digits as hundreds
@@ -44,20 +61,20 @@ listed_ids as (
         listing_contacts.created_at as survivor_created_at
     from listing_contacts
     inner join positions
-        on positions.position <= listing_contacts.listed_count
+        on listing_contacts.listed_count >= positions.position
 ),
 
-merges as (
+listed_merges as (
     select * from listed_ids
     where merged_contact_id <> '' and merged_contact_id <> surviving_contact_id
 ),
 
-{#- a survivor that is itself listed by another contact is an intermediate step of a chain #}
+{# a survivor that is itself listed by another contact is an intermediate step of a chain #}
 final_survivors as (
-    select merges.*
-    from merges
-    left join merges as merged_again
-        on merges.surviving_contact_id = merged_again.merged_contact_id
+    select listed_merges.*
+    from listed_merges
+    left join listed_merges as merged_again
+        on listed_merges.surviving_contact_id = merged_again.merged_contact_id
     where merged_again.merged_contact_id is null
 ),
 

@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- HubSpot contacts that are leads, in the columns of stg_raw__contacts: neither deleted
     (_fivetran_deleted) nor merged into another contact (stg_hubspot__contact_leads). #}
 

@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- The one lead an email address (lower-cased, trimmed) belongs to, for the email events (which carry
     only the recipient's address) and the identity edges. Several contacts may share an address (a
     shared inbox, duplicates not yet merged): the address goes to one lead only, so an event is counted

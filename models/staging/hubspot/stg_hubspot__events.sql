@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- HubSpot activity as events, in the columns of stg_raw__events: each row of
     seeds/source_event_mappings.csv of system hubspot turns the rows of one connector table (of one
     type, when source_type is set) into events of its event_type, its url / asset / campaign read from
@@ -51,86 +52,85 @@ email_recipients as (
     select * from {{ ref('stg_hubspot__email_recipients') }}
 ),
 
-{%- for table in email_tables %}
+{% for table in email_tables %}
+    rows_of_{{ table }} as (
+        select
+            typed.*,
+            email_events.recipient,
+            email_events.email_campaign_id,
+            email_events.sent_by_id,
+            email_events.type,
+            email_events.email_event_id as source_id,
+            cast(null as {{ dbt.type_string() }}) as hubspot_contact_id,
+            email_events.created_at as event_occurred_at,
+            email_events.synced_at as event_loaded_at
+        from {{ ref('base_hubspot__' ~ table) }} as typed
+        inner join email_events
+            on typed.email_event_id = email_events.email_event_id
+    ),
 
-{{ table }} as (
-    select
-        typed.*,
-        email_events.recipient,
-        email_events.email_campaign_id,
-        email_events.sent_by_id,
-        email_events.type,
-        email_events.email_event_id as source_id,
-        cast(null as {{ dbt.type_string() }}) as hubspot_contact_id,
-        email_events.created_at as event_occurred_at,
-        email_events.synced_at as event_loaded_at
-    from {{ ref('base_hubspot__' ~ table) }} as typed
-    inner join email_events
-        on typed.email_event_id = email_events.email_event_id
-),
-{%- endfor %}
-{%- for table in engagement_tables %}
+{% endfor %}
+{% for table in engagement_tables %}
+    rows_of_{{ table }} as (
+        select
+            typed.*,
+            typed.engagement_id as source_id,
+            cast(null as {{ dbt.type_string() }}) as recipient,
+            engagement_contacts.contact_id as hubspot_contact_id,
+            typed.occurred_at as event_occurred_at,
+            typed.synced_at as event_loaded_at
+        from {{ ref('base_hubspot__' ~ table) }} as typed
+        inner join engagement_contacts
+            on typed.engagement_id = engagement_contacts.engagement_id
+        where not typed.is_deleted
+    ),
 
-{{ table }} as (
-    select
-        typed.*,
-        typed.engagement_id as source_id,
-        cast(null as {{ dbt.type_string() }}) as recipient,
-        engagement_contacts.contact_id as hubspot_contact_id,
-        typed.occurred_at as event_occurred_at,
-        typed.synced_at as event_loaded_at
-    from {{ ref('base_hubspot__' ~ table) }} as typed
-    inner join engagement_contacts
-        on typed.engagement_id = engagement_contacts.engagement_id
-    where not typed.is_deleted
-),
-{%- endfor %}
-
-contact_form_submission as (
+{% endfor %}
+rows_of_contact_form_submission as (
     select
         form_submissions.*,
-        form_submission_id as source_id,
+        form_submissions.form_submission_id as source_id,
         cast(null as {{ dbt.type_string() }}) as recipient,
-        contact_id as hubspot_contact_id,
-        submitted_at as event_occurred_at,
-        synced_at as event_loaded_at
+        form_submissions.contact_id as hubspot_contact_id,
+        form_submissions.submitted_at as event_occurred_at,
+        form_submissions.synced_at as event_loaded_at
     from form_submissions
 ),
 
 mapped as (
     {%- for mapping in mappings %}
-    select
-        '{{ mapping.source_table }}' as source_table,
-        source_id,
-        '{{ dbt.escape_single_quotes(mapping.event_type) }}' as event_type,
-        {%- for field in ['url', 'asset', 'campaign'] %}
-        {%- set column = mapping[field ~ '_field'] %}
-        nullif(trim(cast({{ column or 'null' }} as {{ dbt.type_string() }})), '') as {{ field }},
-        {%- endfor %}
-        recipient,
-        hubspot_contact_id,
-        event_occurred_at as occurred_at,
-        event_loaded_at as loaded_at
-    from {{ mapping.source_table }}
-    {%- if mapping.source_type %}
-    where lower(trim({{ source_tables[mapping.source_table].type_column }})) = '{{ dbt.escape_single_quotes(mapping.source_type) }}'
-    {%- endif %}
-    {{ 'union all' if not loop.last }}
+        select
+            '{{ mapping.source_table }}' as source_table,
+            source_id,
+            '{{ dbt.escape_single_quotes(mapping.event_type) }}' as event_type,
+            {%- for field in ['url', 'asset', 'campaign'] %}
+                {%- set column = mapping[field ~ '_field'] %}
+                nullif(trim(cast({{ column or 'null' }} as {{ dbt.type_string() }})), '') as {{ field }},
+            {%- endfor %}
+            recipient,
+            hubspot_contact_id,
+            event_occurred_at as occurred_at,
+            event_loaded_at as loaded_at
+        from rows_of_{{ mapping.source_table }}
+        {%- if mapping.source_type %}
+            where lower(trim({{ source_tables[mapping.source_table].type_column }})) = '{{ dbt.escape_single_quotes(mapping.source_type) }}'
+        {%- endif %}
+        {{ 'union all' if not loop.last }}
     {%- endfor %}
     {%- if not mappings %}
-    {# no mapping row for hubspot: no events #}
-    select
-        cast(null as {{ dbt.type_string() }}) as source_table,
-        cast(null as {{ dbt.type_string() }}) as source_id,
-        cast(null as {{ dbt.type_string() }}) as event_type,
-        cast(null as {{ dbt.type_string() }}) as url,
-        cast(null as {{ dbt.type_string() }}) as asset,
-        cast(null as {{ dbt.type_string() }}) as campaign,
-        cast(null as {{ dbt.type_string() }}) as recipient,
-        cast(null as {{ dbt.type_string() }}) as hubspot_contact_id,
-        cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
-        cast(null as {{ dbt.type_timestamp() }}) as loaded_at
-    where 1 = 0
+        {# no mapping row for hubspot: no events #}
+        select
+            cast(null as {{ dbt.type_string() }}) as source_table,
+            cast(null as {{ dbt.type_string() }}) as source_id,
+            cast(null as {{ dbt.type_string() }}) as event_type,
+            cast(null as {{ dbt.type_string() }}) as url,
+            cast(null as {{ dbt.type_string() }}) as asset,
+            cast(null as {{ dbt.type_string() }}) as campaign,
+            cast(null as {{ dbt.type_string() }}) as recipient,
+            cast(null as {{ dbt.type_string() }}) as hubspot_contact_id,
+            cast(null as {{ dbt.type_timestamp() }}) as occurred_at,
+            cast(null as {{ dbt.type_timestamp() }}) as loaded_at
+        where 1 = 0
     {%- endif %}
 ),
 
@@ -160,10 +160,10 @@ identified as (
         ])) }} as event_id,
         attached.*
     from attached
-    where is_attachable
+    where attached.is_attachable
 ),
 
-{#- an engagement associated with a merged contact and its survivor is one event of the survivor #}
+{# an engagement associated with a merged contact and its survivor is one event of the survivor #}
 deduplicated as (
     select
         *,

@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- Identifiers seen together in HubSpot: each address with the one lead that owns it
     (stg_hubspot__email_recipients: also the addresses of contacts merged into it), seen from the
     owning contact's creation. An address several contacts share links only its owner, so that the

@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- Lead status changes of the HubSpot leads, in the columns of stg_raw__lead_status_changes, from the
     contact table's current values only (the property history is not read): the entry into each
     lifecycle stage (property_hs_lifecyclestage_<stage>_date columns, found in the table when the
@@ -26,15 +27,15 @@ leads as (
 
 changes as (
     {%- for stage, column in lifecycle_dates %}
-    select
-        contact_id,
-        '{{ stage }}' as status,
-        'lifecycle_stage' as reason,
-        became_{{ stage }}_at as changed_at,
-        synced_at as loaded_at
-    from leads
-    where became_{{ stage }}_at is not null
-    union all
+        select
+            contact_id,
+            '{{ stage }}' as status,
+            'lifecycle_stage' as reason,
+            became_{{ stage }}_at as changed_at,
+            synced_at as loaded_at
+        from leads
+        where became_{{ stage }}_at is not null
+        union all
     {%- endfor %}
     select
         contact_id,

@@ -1,3 +1,4 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
 {#- HubSpot deals as opportunities, in the columns of stg_raw__opportunities: one row per deal and
     lead it is associated with (deal_contact; a merged contact's deals go to its survivor), with
     opportunity_id '<deal_id>:<contact_id>', or one row with opportunity_id = the deal id and no contact
