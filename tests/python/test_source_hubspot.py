@@ -150,3 +150,26 @@ def test_a_won_deal_is_a_won_opportunity_of_its_contact(hubspot_build: dict[str,
     # the merged contact's open deal went to the survivor; the deleted deal is no opportunity
     assert by_id[f"9002:{hubspot.SURVIVOR}"][2:4] == (False, False)
     assert set(by_id) == {f"9001:{hubspot.ENTERPRISE}", f"9002:{hubspot.SURVIVOR}"}
+
+
+def test_each_address_is_one_identity_edge_of_its_lead(hubspot_build: dict[str, Path]) -> None:
+    edges = query(hubspot_build["db"], """
+        select right_id, left_id from main.stg_hubspot__identity_edges
+        where left_type = 'contact' and right_type = 'email'
+    """)
+    by_address = {str(address): str(contact) for address, contact in edges}
+    assert len(edges) == len(by_address)  # one lead per address
+    assert by_address["team@shared.example"] == str(hubspot.SHARED_FIRST)
+    assert by_address["old.address@acme.example"] == str(hubspot.SURVIVOR)  # the merged contact's address
+    assert "deleted@acme.example" not in by_address
+
+
+def test_an_event_to_an_unknown_address_waits_for_the_identity_layer(hubspot_build: dict[str, Path]) -> None:
+    [(contact, email)] = query(hubspot_build["db"], """
+        select contact_id, email from main.stg_hubspot__events where email = 'stranger@nowhere.example'
+    """)
+    assert contact is None and email == "stranger@nowhere.example"
+    [(canonical,)] = query(hubspot_build["db"], """
+        select count(*) from main.int_events where source_system = 'hubspot' and contact_id is null
+    """)
+    assert canonical == 0
