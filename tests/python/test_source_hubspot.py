@@ -13,6 +13,7 @@ import pytest
 
 import hubspot_fixture as hubspot
 from leadscore.build import build
+from leadscore.errors import LeadscoreError
 from leadscore.serving import serving_path_for
 from worked_examples import copy_project, query
 
@@ -173,3 +174,20 @@ def test_an_event_to_an_unknown_address_waits_for_the_identity_layer(hubspot_bui
         select count(*) from main.int_events where source_system = 'hubspot' and contact_id is null
     """)
     assert canonical == 0
+
+
+def test_a_mapping_naming_a_missing_column_stops_the_build_naming_the_row(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    root = tmp_path_factory.mktemp("source_hubspot_bad_mapping")
+    bad = [{**EVENT_MAPPINGS[1], "url_field": "link_url"}]  # email_event_click has url, not link_url
+    project = copy_project(root / "project", grids={"source_event_mappings": bad})
+    db_path = root / "warehouse.duckdb"
+    hubspot.write_hubspot_tables(db_path)
+    with pytest.raises(LeadscoreError) as failure:
+        build(db_path, as_of=AS_OF, project_dir=project, vars_yaml="{source_systems: [hubspot]}",
+              select="+stg_hubspot__events")
+    message = str(failure.value)
+    assert "\n" not in message
+    assert "seed source_event_mappings, row hubspot/email_event_click/: url_field 'link_url' is not a column" in message
+    assert "called by" not in message
