@@ -1,5 +1,6 @@
 {{ config(enabled='hubspot' in var('source_systems')) }}
 {#- The contacts of each deal, one row per row of Fivetran's deal_contact. #}
+{%- set checked_columns = leadscore.hubspot_source_columns('deal_contact') -%}
 
 with
 

@@ -1,5 +1,6 @@
 {{ config(enabled='hubspot' in var('source_systems')) }}
 {#- Engagements, one row per row of Fivetran's engagement (since HubSpot's v3 API only id and type). #}
+{%- set checked_columns = leadscore.hubspot_source_columns('engagement') -%}
 
 with
 

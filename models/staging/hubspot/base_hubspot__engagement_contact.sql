@@ -1,5 +1,6 @@
 {{ config(enabled='hubspot' in var('source_systems')) }}
 {#- The contacts of each engagement, one row per row of Fivetran's engagement_contact. #}
+{%- set checked_columns = leadscore.hubspot_source_columns('engagement_contact') -%}
 
 with
 
