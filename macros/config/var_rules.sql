@@ -250,6 +250,15 @@ crm_field_mapping:
   column: mapping
   accepts: a mapping of seeds/crm_field_mappings.csv
   means: the CRM field names of crm_lead_sync
+salesforce_database:
+  type: text
+  nullable: true
+  accepts: a database name, or null (the target's database)
+  means: the database of Fivetran's Salesforce tables (source_systems salesforce)
+salesforce_schema:
+  type: text
+  accepts: a schema name (a non-empty text)
+  means: the schema of Fivetran's Salesforce tables (source_systems salesforce)
 {%- endset -%}
 {{ return(fromyaml(rules_yaml)) }}
 {%- endmacro %}

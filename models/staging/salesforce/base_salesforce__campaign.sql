@@ -1,0 +1,22 @@
+with
+
+source as (
+    select * from {{ source('salesforce', 'campaign') }}
+),
+
+renamed as (
+    select
+        -- ids
+        id as campaign_id,
+
+        -- strings
+        nullif(trim(name), '') as campaign_name,
+        nullif(trim(type), '') as campaign_type,
+
+        -- booleans
+        coalesce(is_deleted, false) as is_deleted
+
+    from source
+)
+
+select * from renamed
