@@ -16,27 +16,27 @@
 
 {#- The JSON object (as text, like the raw loader's custom_attributes) of the custom fields of a
     connector table, each under its lower-cased name, its value as text. `{}` when there are none. -#}
-{% macro salesforce_custom_attributes(relation, table_alias) -%}
+{% macro salesforce_custom_attributes(relation) -%}
     {%- set fields = leadscore.salesforce_custom_fields(relation) -%}
     {%- if not fields -%}
         '{}'
     {%- else -%}
-        {{ return(adapter.dispatch('salesforce_custom_attributes', 'leadscore')(fields, table_alias)) }}
+        {{ return(adapter.dispatch('salesforce_custom_attributes', 'leadscore')(fields)) }}
     {%- endif -%}
 {%- endmacro %}
 
-{% macro default__salesforce_custom_attributes(fields, table_alias) -%}
+{% macro default__salesforce_custom_attributes(fields) -%}
     cast(json_object(
         {%- for field in fields %}
-        '{{ field | lower }}', cast({{ table_alias }}.{{ adapter.quote(field) }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
+        '{{ field | lower }}', cast({{ adapter.quote(field) }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
         {%- endfor %}
     ) as {{ dbt.type_string() }})
 {%- endmacro %}
 
-{% macro spark__salesforce_custom_attributes(fields, table_alias) -%}
+{% macro spark__salesforce_custom_attributes(fields) -%}
     to_json(named_struct(
         {%- for field in fields %}
-        '{{ field | lower }}', cast({{ table_alias }}.{{ adapter.quote(field) }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
+        '{{ field | lower }}', cast({{ adapter.quote(field) }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
         {%- endfor %}
     ))
 {%- endmacro %}

@@ -17,7 +17,7 @@ renamed as (
         nullif(trim(industry), '') as industry,
         nullif(trim(billing_country), '') as country,
         nullif(lower(trim(type)), '') as account_type,
-        {{ leadscore.salesforce_custom_attributes(source('salesforce', 'account'), 'source') }} as custom_attributes,
+        {{ leadscore.salesforce_custom_attributes(source('salesforce', 'account')) }} as custom_attributes,
 
         -- numerics
         cast(number_of_employees as {{ dbt.type_bigint() }}) as employee_count,

@@ -22,7 +22,7 @@ renamed as (
         nullif(trim(mailing_city), '') as city,
         nullif(trim(phone), '') as phone,
         nullif(lower(trim(lead_source)), '') as lead_source,
-        {{ leadscore.salesforce_custom_attributes(source('salesforce', 'contact'), 'source') }} as custom_attributes,
+        {{ leadscore.salesforce_custom_attributes(source('salesforce', 'contact')) }} as custom_attributes,
 
         -- booleans
         coalesce(is_deleted, false) as is_deleted,

@@ -27,7 +27,7 @@ renamed as (
         nullif(trim(phone), '') as phone,
         nullif(lower(trim(lead_source)), '') as lead_source,
         nullif(lower(trim(status)), '') as status,
-        {{ leadscore.salesforce_custom_attributes(source('salesforce', 'lead'), 'source') }} as custom_attributes,
+        {{ leadscore.salesforce_custom_attributes(source('salesforce', 'lead')) }} as custom_attributes,
 
         -- numerics
         cast(number_of_employees as {{ dbt.type_bigint() }}) as employee_count,

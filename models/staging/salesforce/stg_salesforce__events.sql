@@ -40,7 +40,8 @@ campaign_responses as (
         campaign_members.synced_at
     from campaign_members
     left join campaigns on campaign_members.campaign_id = campaigns.campaign_id
-    where campaign_members.has_responded
+    where
+        campaign_members.has_responded
         and not campaign_members.is_deleted
 ),
 
@@ -137,7 +138,8 @@ final as (
 
     from mapped_events
     inner join record_contacts on mapped_events.record_id = record_contacts.record_id
-    where mapped_events.event_type is not null
+    where
+        mapped_events.event_type is not null
         and mapped_events.occurred_at is not null
 )
 

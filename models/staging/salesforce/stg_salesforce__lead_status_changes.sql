@@ -20,10 +20,11 @@ current_statuses as (
         max(leads.synced_at) as synced_at
     from leads
     inner join record_contacts on leads.lead_id = record_contacts.record_id
-    where leads.status is not null
+    where
+        leads.status is not null
         and leads.master_record_id is null
         and not leads.is_deleted
-    group by 1, 2, 3
+    group by record_contacts.contact_id, leads.status, coalesce(leads.updated_at, leads.created_at)
 ),
 
 final as (
