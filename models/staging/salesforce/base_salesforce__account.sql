@@ -21,7 +21,7 @@ renamed as (
 
         -- numerics
         cast(number_of_employees as {{ dbt.type_bigint() }}) as employee_count,
-        cast(annual_revenue as {{ dbt.type_float() }}) as annual_revenue,
+        cast(annual_revenue as double) as annual_revenue,
 
         -- booleans
         coalesce(is_deleted, false) as is_deleted,

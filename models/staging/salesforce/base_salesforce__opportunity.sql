@@ -15,7 +15,7 @@ renamed as (
         nullif(lower(trim(stage_name)), '') as stage,
 
         -- numerics
-        cast(amount as {{ dbt.type_float() }}) as amount,
+        cast(amount as double) as amount,
 
         -- booleans
         coalesce(is_closed, false) as is_closed,
