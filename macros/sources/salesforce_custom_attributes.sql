@@ -7,7 +7,7 @@
     {%- endif -%}
     {%- set fields = [] -%}
     {%- for column in adapter.get_columns_in_relation(relation) -%}
-        {%- if modules.re.match('^.*[a-z0-9]_c$', column.name | lower) -%}
+        {%- if modules.re.match('^.*[a-z0-9]__?c$', column.name | lower) -%}
             {%- do fields.append(column.name) -%}
         {%- endif -%}
     {%- endfor -%}
