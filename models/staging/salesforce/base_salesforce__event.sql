@@ -1,3 +1,4 @@
+{{ config(enabled='salesforce' in var('source_systems')) }}
 with
 
 source as (

@@ -1,3 +1,4 @@
+{{ config(enabled='salesforce' in var('source_systems')) }}
 {#- Accounts that are neither deleted nor merged into another (master_record_id). The domain is the
     website's host name, lower-cased, without scheme, "www." or path. -#}
 with

@@ -1,3 +1,4 @@
+{{ config(enabled='salesforce' in var('source_systems')) }}
 {#- One row per live person: each contact record that survives (not deleted, not merged into another) and
     each lead that is neither converted, merged nor deleted (contact_id = the lead's id). A contact carries
     what its converted leads knew that a contact record has no field for (company, industry, size,

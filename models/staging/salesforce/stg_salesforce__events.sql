@@ -1,3 +1,4 @@
+{{ config(enabled='salesforce' in var('source_systems')) }}
 {#- Behavioural events of Salesforce, typed by seeds/source_event_mappings.csv (system salesforce):
     campaign responses (campaign_member rows with has_responded, at first_responded_date), completed tasks
     (calls, emails, ... by task_subtype, then type) and calendar events (by type). A record no mapping row

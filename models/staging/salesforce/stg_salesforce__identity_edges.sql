@@ -1,3 +1,4 @@
+{{ config(enabled='salesforce' in var('source_systems')) }}
 {#- (contact, email) pairs: every lead or contact record of a live contact that has an email links that
     contact's id with the address, from the record's creation. A merged or converted record's address
     links to the contact it now belongs to. One row per pair, from the table where it was first seen. -#}

@@ -1,3 +1,4 @@
+{{ config(enabled='salesforce' in var('source_systems')) }}
 {#- The current status of each lead record that is not deleted nor merged into another, as a change at
     its last modification (its creation when never modified), attributed to the contact the lead belongs
     to (a converted lead's contact; two leads of one contact with the same status at the same instant: one change). Earlier statuses need the lead field history, which is not read. -#}

@@ -1,3 +1,4 @@
+{{ config(enabled='salesforce' in var('source_systems')) }}
 {#- Opportunities that are not deleted. The contact is the opportunity's primary contact role (else its
     earliest role), else the contact of the lead converted into it (converted_opportunity_id), each
     resolved to the live contact it belongs to. -#}

@@ -1,3 +1,4 @@
+{{ config(enabled='salesforce' in var('source_systems')) }}
 {#- Which live contact each lead or contact record belongs to. A record with a master_record_id was merged
     into that master; a converted lead continues as its converted_contact_id; a record that is neither is
     a contact of its own unless it is deleted. The steps are followed up to four hops (a merged lead whose
