@@ -25,7 +25,7 @@ renamed as (
         cast(annual_revenue as double) as annual_revenue,
 
         -- booleans
-        coalesce(is_deleted, false) as is_deleted,
+        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
 
         -- timestamps
         cast(created_date as {{ dbt.type_timestamp() }}) as created_at,

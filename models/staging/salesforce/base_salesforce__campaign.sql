@@ -15,7 +15,7 @@ renamed as (
         nullif(trim(type), '') as campaign_type,
 
         -- booleans
-        coalesce(is_deleted, false) as is_deleted
+        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted
 
     from source
 )

@@ -18,8 +18,8 @@ renamed as (
         nullif(trim(status), '') as member_status,
 
         -- booleans
-        coalesce(has_responded, false) as has_responded,
-        coalesce(is_deleted, false) as is_deleted,
+        coalesce(cast(has_responded as {{ dbt.type_boolean() }}), false) as has_responded,
+        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
 
         -- timestamps
         cast(first_responded_date as {{ dbt.type_timestamp() }}) as first_responded_at,

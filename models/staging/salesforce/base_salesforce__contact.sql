@@ -26,9 +26,9 @@ renamed as (
         {{ leadscore.salesforce_custom_attributes(source('salesforce', 'contact')) }} as custom_attributes,
 
         -- booleans
-        coalesce(is_deleted, false) as is_deleted,
-        has_opted_out_of_email,
-        do_not_call,
+        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
+        cast(has_opted_out_of_email as {{ dbt.type_boolean() }}) as has_opted_out_of_email,
+        cast(do_not_call as {{ dbt.type_boolean() }}) as do_not_call,
 
         -- timestamps
         cast(created_date as {{ dbt.type_timestamp() }}) as created_at,

@@ -22,7 +22,7 @@ renamed as (
         duration_in_minutes,
 
         -- booleans
-        coalesce(is_deleted, false) as is_deleted,
+        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
 
         -- timestamps
         coalesce(

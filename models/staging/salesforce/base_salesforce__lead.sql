@@ -35,10 +35,10 @@ renamed as (
         cast(annual_revenue as double) as annual_revenue,
 
         -- booleans
-        coalesce(is_converted, false) as is_converted,
-        coalesce(is_deleted, false) as is_deleted,
-        has_opted_out_of_email,
-        do_not_call,
+        coalesce(cast(is_converted as {{ dbt.type_boolean() }}), false) as is_converted,
+        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
+        cast(has_opted_out_of_email as {{ dbt.type_boolean() }}) as has_opted_out_of_email,
+        cast(do_not_call as {{ dbt.type_boolean() }}) as do_not_call,
 
         -- timestamps
         cast(created_date as {{ dbt.type_timestamp() }}) as created_at,

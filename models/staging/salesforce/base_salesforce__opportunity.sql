@@ -19,9 +19,9 @@ renamed as (
         cast(amount as double) as amount,
 
         -- booleans
-        coalesce(is_closed, false) as is_closed,
-        coalesce(is_won, false) as is_won,
-        coalesce(is_deleted, false) as is_deleted,
+        coalesce(cast(is_closed as {{ dbt.type_boolean() }}), false) as is_closed,
+        coalesce(cast(is_won as {{ dbt.type_boolean() }}), false) as is_won,
+        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
 
         -- timestamps
         cast(created_date as {{ dbt.type_timestamp() }}) as created_at,

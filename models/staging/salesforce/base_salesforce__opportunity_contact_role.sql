@@ -16,8 +16,8 @@ renamed as (
         nullif(lower(trim(role)), '') as role,
 
         -- booleans
-        coalesce(is_primary, false) as is_primary,
-        coalesce(is_deleted, false) as is_deleted,
+        coalesce(cast(is_primary as {{ dbt.type_boolean() }}), false) as is_primary,
+        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
 
         -- timestamps
         cast(created_date as {{ dbt.type_timestamp() }}) as created_at

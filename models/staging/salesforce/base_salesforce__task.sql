@@ -23,8 +23,8 @@ renamed as (
         call_duration_in_seconds,
 
         -- booleans
-        coalesce(is_closed, false) as is_closed,
-        coalesce(is_deleted, false) as is_deleted,
+        coalesce(cast(is_closed as {{ dbt.type_boolean() }}), false) as is_closed,
+        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
 
         -- timestamps
         cast(activity_date as {{ dbt.type_timestamp() }}) as activity_date,
