@@ -15,7 +15,8 @@
 {%- endmacro %}
 
 {#- The JSON object (as text, like the raw loader's custom_attributes) of the custom fields of a
-    connector table, each under its lower-cased name, its value as text. `{}` when there are none. -#}
+    connector table, each under its lower-cased name, its value as text (null kept as null, on Spark too).
+    `{}` when there are none. -#}
 {% macro salesforce_custom_attributes(relation) -%}
     {%- set fields = leadscore.salesforce_custom_fields(relation) -%}
     {%- if not fields -%}
@@ -38,5 +39,5 @@
         {%- for field in fields %}
         '{{ field | lower }}', cast({{ adapter.quote(field) }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
         {%- endfor %}
-    ))
+    ), map('ignoreNullFields', 'false'))
 {%- endmacro %}
