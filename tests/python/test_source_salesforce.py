@@ -12,6 +12,7 @@ import pytest
 
 import salesforce_fixture as sf
 from leadscore.build import build
+from leadscore.errors import LeadscoreError
 from worked_examples import copy_project, query
 
 AS_OF = "2024-07-01T00:00:00Z"
@@ -155,3 +156,21 @@ def test_identity_edges_link_contacts_and_their_emails(warehouse: Path) -> None:
     assert (CARLA, "carla@acme.example") in edges
     assert (OTTO_LEAD, "o.open@beta.example") in edges  # the merged lead's address
     assert not any(email == "dora@gamma.example" for _, email in edges)
+
+
+def test_a_mapping_naming_a_missing_field_stops_the_build(tmp_path: Path) -> None:
+    mappings = [
+        {**row, "asset_field": "call_notes"} if row["source_table"] == "task" and row["source_type"] == "call" else row
+        for row in EVENT_MAPPINGS
+    ]
+    project = copy_project(tmp_path / "project", grids={
+        "fit_rules": FIT_RULES, "engagement_rules": ENGAGEMENT_RULES, "source_event_mappings": mappings,
+    })
+    db_path = tmp_path / "warehouse.duckdb"
+    sf.write_salesforce_tables(db_path)
+    with pytest.raises(LeadscoreError) as failure:
+        build(db_path, as_of=AS_OF, project_dir=project, vars_yaml="{source_systems: [salesforce]}")
+    message = str(failure.value)
+    assert "\n" not in message
+    assert "asset_field 'call_notes' of salesforce / task is not a column" in message
+    assert not query(db_path, "select * from information_schema.tables where table_name = 'lead_scores'")
