@@ -1,9 +1,10 @@
-{{ config(enabled='salesforce' in var('source_systems')) }}
+{{ config(enabled='salesforce' in var('source_systems'), materialized='table') }}
 {#- Which live contact each lead or contact record belongs to. A record with a master_record_id was merged
     into that master; a converted lead continues as its converted_contact_id; a record that is neither is
     a contact of its own unless it is deleted. The steps are followed up to four hops (a merged lead whose
     master was converted into a contact that was merged: three). A record that reaches a deleted, missing
-    or still-moving record belongs to no contact and is left out, with its activity. -#}
+    or still-moving record belongs to no contact and is left out, with its activity. A table, not a view:
+    five models read it, and the four self-joins are then computed once per build. -#}
 with
 
 leads as (
