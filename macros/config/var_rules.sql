@@ -261,6 +261,15 @@ crm_field_mapping:
   column: mapping
   accepts: a mapping of seeds/crm_field_mappings.csv
   means: the CRM field names of crm_lead_sync
+hubspot_database:
+  type: text
+  nullable: true
+  accepts: a database name, or null (the target's database)
+  means: the database of the tables of Fivetran's HubSpot connector
+hubspot_schema:
+  type: text
+  accepts: a schema name (a non-empty text)
+  means: the schema of the tables of Fivetran's HubSpot connector
 marketo_database:
   type: text
   nullable: true
