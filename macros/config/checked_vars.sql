@@ -80,6 +80,7 @@
         {%- if value is string or value is mapping or value is not iterable -%}{{ return(false) }}{%- endif -%}
         {%- for item in value -%}
             {%- if not (item is string or (item is number and item is not boolean)) -%}{{ return(false) }}{%- endif -%}
+            {%- if rule.get('choices') and item not in rule.get('choices') -%}{{ return(false) }}{%- endif -%}
         {%- endfor -%}
         {{ return(not (rule.get('nonempty') and value | length == 0)) }}
     {%- elif kind == 'date' -%}

@@ -7,11 +7,17 @@
 
     Keys: type (number, integer, boolean, choice, list, text, date, instant, grid, seed_value);
     nullable (null is accepted: `accepts` says what it means); min / above (>= / >), max / below
-    (<= / <); choices (choice); nonempty (list); at_most (a number var this one may not exceed);
+    (<= / <); choices (choice, and the items of a list); nonempty (list); at_most (a number var this one may not exceed);
     one_of (a list var this text must be an element of); seed and column (seed_value: a value of
     that seed column); accepts (the message's words, "must be <accepts>"); means (docs/vars.md). -#}
 {% macro var_rules() -%}
 {%- set rules_yaml -%}
+source_systems:
+  type: list
+  nonempty: true
+  choices: [raw, hubspot, salesforce, marketo, segment, rudderstack]
+  accepts: a non-empty list of raw, hubspot, salesforce, marketo, segment, rudderstack (lower case), e.g. [hubspot, segment]
+  means: the source adapters whose tables feed the canonical staging models (docs/sources.md)
 as_of:
   type: instant
   nullable: true

@@ -54,7 +54,7 @@
             where
                 evaluated_epoch >= {{ leadscore.instants_since_epoch(state) }}
                 or contact_id in ({{ leadscore.engagement_touched_contacts(state) }})
-                or contact_id in (select contact_id from {{ ref('stg_raw__score_adjustments') }})
+                or contact_id in (select contact_id from {{ ref('int_score_adjustments') }})
                 or contact_id not in (select contact_id from {{ ref('int_mql_candidates') }})
                 or contact_id in (
                     select stored.contact_id

@@ -377,8 +377,8 @@
 {#- The inputs of lead_score_at_instants for the contacts of the CTE `contacts` (contact_id), as
     comma-separated CTEs fit_scores, event_matches, recycles and adjustments, from the CTEs
     fit_rules_applied (int_fit_rules_applied), events_matched (int_engagement_events_matched),
-    status_changes (stg_raw__lead_status_changes) and score_adjustments
-    (stg_raw__score_adjustments). -#}
+    status_changes (int_lead_status_changes) and score_adjustments
+    (int_score_adjustments). -#}
 {% macro instant_scoring_inputs(contacts) -%}
 fit_scores as (
     select

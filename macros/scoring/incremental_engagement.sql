@@ -67,9 +67,9 @@
 {#- A SQL expression: the latest load of the inputs that decide a contact's engagement rows. -#}
 {% macro engagement_loaded_through() -%}
     (select max(loaded_at) from (
-        select max(loaded_at) as loaded_at from {{ ref('stg_raw__events') }}
+        select max(loaded_at) as loaded_at from {{ ref('int_events') }}
         union all
-        select max(loaded_at) as loaded_at from {{ ref('stg_raw__lead_status_changes') }}
+        select max(loaded_at) as loaded_at from {{ ref('int_lead_status_changes') }}
     ) as loads)
 {%- endmacro %}
 
@@ -139,13 +139,13 @@
     {%- set since_as_of = "cast('" ~ state.computed_as_of ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
     {%- set since_load = "cast('" ~ state.loaded_through ~ "' as " ~ dbt.type_timestamp() ~ ")" -%}
     select contact_id
-    from {{ ref('stg_raw__events') }}
+    from {{ ref('int_events') }}
     where
         (loaded_at > {{ since_load }} or occurred_at > {{ since_as_of }})
         and occurred_at <= {{ leadscore.as_of_timestamp() }}
     union
     select contact_id
-    from {{ ref('stg_raw__lead_status_changes') }}
+    from {{ ref('int_lead_status_changes') }}
     where
         (loaded_at > {{ since_load }} or changed_at > {{ since_as_of }})
         and changed_at <= {{ leadscore.as_of_timestamp() }}

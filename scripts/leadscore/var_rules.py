@@ -218,7 +218,7 @@ def problem(rule: VarRule, value: Any, project_dir: Path = PROJECT_DIR) -> str |
     elif rule.type == "list":
         fits = isinstance(value, list) and all(
             isinstance(item, str) or (isinstance(item, int | float) and not isinstance(item, bool)) for item in value
-        ) and not (rule.nonempty and not value)
+        ) and not (rule.nonempty and not value) and all(item in rule.choices for item in value if rule.choices)
     elif rule.type == "date":
         fits = _is_date(value)
     elif rule.type == "instant":

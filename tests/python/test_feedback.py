@@ -129,7 +129,7 @@ def test_backtest_ignores_what_happened_after_each_decision_instant(feedback: di
     # and the rows made after the instants did land in the warehouse
     con = duckdb.connect(str(feedback["db"]), read_only=True)
     try:
-        [(landed,)] = con.execute("select count(*) from main.stg_raw__events where event_id like 'leak_%'").fetchall()
+        [(landed,)] = con.execute("select count(*) from main.int_events where event_id like 'leak_%'").fetchall()
     finally:
         con.close()
     assert landed == 2 * len(feedback["leaked"])

@@ -4,7 +4,7 @@
 with
 
 accounts as (
-    select * from {{ ref('stg_raw__accounts') }}
+    select * from {{ ref('int_accounts') }}
 ),
 
 company_names as (

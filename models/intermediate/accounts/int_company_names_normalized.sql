@@ -5,11 +5,11 @@
 with
 
 contacts as (
-    select * from {{ ref('stg_raw__contacts') }}
+    select * from {{ ref('int_contacts') }}
 ),
 
 accounts as (
-    select * from {{ ref('stg_raw__accounts') }}
+    select * from {{ ref('int_accounts') }}
 ),
 
 company_name_suffixes as (

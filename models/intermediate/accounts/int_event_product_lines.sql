@@ -4,7 +4,7 @@
 with
 
 events as (
-    select * from {{ ref('stg_raw__events') }}
+    select * from {{ ref('int_events') }}
 ),
 
 product_line_mappings as (

@@ -2,7 +2,7 @@
 with
 
 status_changes as (
-    select * from {{ ref('stg_raw__lead_status_changes') }}
+    select * from {{ ref('int_lead_status_changes') }}
 ),
 
 final as (

@@ -1,11 +1,11 @@
 with
 
 contacts as (
-    select * from {{ ref('stg_raw__contacts') }}
+    select * from {{ ref('int_contacts') }}
 ),
 
 accounts as (
-    select * from {{ ref('stg_raw__accounts') }}
+    select * from {{ ref('int_accounts') }}
 ),
 
 email_domains as (

@@ -18,15 +18,15 @@
 with
 
 contacts as (
-    select * from {{ ref('stg_raw__contacts') }}
+    select * from {{ ref('int_contacts') }}
 ),
 
 opportunities as (
-    select * from {{ ref('stg_raw__opportunities') }}
+    select * from {{ ref('int_opportunities') }}
 ),
 
 events as (
-    select * from {{ ref('stg_raw__events') }}
+    select * from {{ ref('int_events') }}
 ),
 
 first_opportunities as (

@@ -13,7 +13,7 @@ instants as (
 ),
 
 events as (
-    select * from {{ ref('stg_raw__events') }}
+    select * from {{ ref('int_events') }}
 ),
 
 champion_rules as (
@@ -29,7 +29,7 @@ bot_clicks as (
 ),
 
 status_changes as (
-    select * from {{ ref('stg_raw__lead_status_changes') }}
+    select * from {{ ref('int_lead_status_changes') }}
 ),
 
 engagement_rules as (

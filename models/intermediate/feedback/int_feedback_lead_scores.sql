@@ -41,11 +41,11 @@ scoring_grids as (
 ),
 
 adjustments as (
-    select * from {{ ref('stg_raw__score_adjustments') }}
+    select * from {{ ref('int_score_adjustments') }}
 ),
 
 status_changes as (
-    select * from {{ ref('stg_raw__lead_status_changes') }}
+    select * from {{ ref('int_lead_status_changes') }}
 ),
 
 grade_bands as (

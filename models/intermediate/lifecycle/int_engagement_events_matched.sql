@@ -19,7 +19,7 @@ with
 
 events as (
     select *
-    from {{ ref('stg_raw__events') }}
+    from {{ ref('int_events') }}
     where {{ leadscore.engagement_scope('contact_id') }}
 ),
 

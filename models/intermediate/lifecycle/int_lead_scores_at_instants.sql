@@ -45,11 +45,11 @@ events_matched as (
 ),
 
 status_changes as (
-    select * from {{ ref('stg_raw__lead_status_changes') }}
+    select * from {{ ref('int_lead_status_changes') }}
 ),
 
 score_adjustments as (
-    select * from {{ ref('stg_raw__score_adjustments') }}
+    select * from {{ ref('int_score_adjustments') }}
 ),
 
 settings as (

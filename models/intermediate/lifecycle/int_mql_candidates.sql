@@ -22,7 +22,7 @@ events_matched as (
 ),
 
 score_adjustments as (
-    select * from {{ ref('stg_raw__score_adjustments') }}
+    select * from {{ ref('int_score_adjustments') }}
 ),
 
 settings as (

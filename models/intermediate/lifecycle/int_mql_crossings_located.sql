@@ -32,11 +32,11 @@ fit_rules_applied as (
 ),
 
 status_changes as (
-    select * from {{ ref('stg_raw__lead_status_changes') }}
+    select * from {{ ref('int_lead_status_changes') }}
 ),
 
 score_adjustments as (
-    select * from {{ ref('stg_raw__score_adjustments') }}
+    select * from {{ ref('int_score_adjustments') }}
 ),
 
 settings as (

@@ -8,7 +8,7 @@
 with
 
 events as (
-    select * from {{ ref('stg_raw__events') }}
+    select * from {{ ref('int_events') }}
 ),
 
 clicks as (

@@ -2,7 +2,7 @@
 with
 
 adjustments as (
-    select * from {{ ref('stg_raw__score_adjustments') }}
+    select * from {{ ref('int_score_adjustments') }}
 ),
 
 final as (

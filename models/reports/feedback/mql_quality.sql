@@ -9,11 +9,11 @@
 with
 
 status_changes as (
-    select * from {{ ref('stg_raw__lead_status_changes') }}
+    select * from {{ ref('int_lead_status_changes') }}
 ),
 
 opportunities as (
-    select * from {{ ref('stg_raw__opportunities') }}
+    select * from {{ ref('int_opportunities') }}
 ),
 
 changes as (

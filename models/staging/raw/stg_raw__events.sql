@@ -1,3 +1,5 @@
+{{ config(enabled='raw' in var('source_systems')) }}
+
 with
 
 source as (
@@ -20,7 +22,15 @@ renamed as (
 
         -- timestamps
         occurred_at,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+
+        -- identities (the loader resolves an event's email to its contact_id: none left to stitch)
+        cast(null as {{ dbt.type_string() }}) as email,
+        cast(null as {{ dbt.type_string() }}) as user_id,
+
+        -- lineage
+        'raw' as source_system,
+        'events' as source_table
 
     from source
 )

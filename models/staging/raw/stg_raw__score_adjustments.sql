@@ -1,3 +1,5 @@
+{{ config(enabled='raw' in var('source_systems')) }}
+
 with
 
 source as (
