@@ -9,7 +9,7 @@
 {%- set stitched = leadscore.identity_stitching_needed() %}
 with
 
-{% for system in var('source_systems', ['raw']) %}
+{% for system in var('source_systems') %}
 events_from_{{ system }} as (
     select
         event_id,
@@ -31,7 +31,7 @@ events_from_{{ system }} as (
 
 {% endfor %}
 events_unioned as (
-    {% for system in var('source_systems', ['raw']) %}
+    {% for system in var('source_systems') %}
     select * from events_from_{{ system }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -7,7 +7,7 @@
 {%- set stitched = leadscore.identity_stitching_needed() %}
 with
 
-{% for system in var('source_systems', ['raw']) %}
+{% for system in var('source_systems') %}
 edges_from_{{ system }} as (
     select source_system, source_table, left_type, left_id, right_type, right_id, seen_at
     from {{ ref('stg_' ~ system ~ '__identity_edges') }}
@@ -22,7 +22,7 @@ events_from_{{ system }} as (
 
 {% endfor %}
 identity_edges as (
-    {% for system in var('source_systems', ['raw']) %}
+    {% for system in var('source_systems') %}
     select * from edges_from_{{ system }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
@@ -30,7 +30,7 @@ identity_edges as (
 
 {% if stitched %}
 events as (
-    {% for system in var('source_systems', ['raw']) %}
+    {% for system in var('source_systems') %}
     select * from events_from_{{ system }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
