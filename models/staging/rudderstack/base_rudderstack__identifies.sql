@@ -1,3 +1,4 @@
+{{ config(enabled='rudderstack' in var('source_systems')) }}
 {#- RudderStack's identifies, one row per call: who the visitor (anonymous_id) says they are. -#}
 {%- set system, table = 'rudderstack', 'identifies' -%}
 with

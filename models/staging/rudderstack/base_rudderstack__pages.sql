@@ -1,3 +1,4 @@
+{{ config(enabled='rudderstack' in var('source_systems')) }}
 {#- RudderStack's pages, one row per page call, with the canonical event type, url, asset and campaign
     its row of seeds/source_event_mappings.csv gives. -#}
 {%- set system, table = 'rudderstack', 'pages' -%}

@@ -1,3 +1,4 @@
+{{ config(enabled='rudderstack' in var('source_systems')) }}
 {#- RudderStack's screens, one row per screen call of a mobile app, with the canonical event type, url, asset and campaign
     its row of seeds/source_event_mappings.csv gives. -#}
 {%- set system, table = 'rudderstack', 'screens' -%}

@@ -1,3 +1,4 @@
+{{ config(enabled='rudderstack' in var('source_systems')) }}
 {#- A tracker holds no CRM accounts: typed like every system's accounts, with no rows. -#}
 select
     -- ids

@@ -1,3 +1,4 @@
+{{ config(enabled='rudderstack' in var('source_systems')) }}
 {#- A tracker holds no CRM leads: RudderStack adds no contact (its calls reach the contacts of the CRM
     through the identity layer). Typed like every system's contacts, with no rows. -#}
 select

@@ -1,3 +1,4 @@
+{{ config(enabled='rudderstack' in var('source_systems')) }}
 {#- A tracker holds no lead statuses: typed like every system's lead status changes, with no rows. -#}
 select
     -- ids

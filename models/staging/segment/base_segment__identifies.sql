@@ -1,3 +1,4 @@
+{{ config(enabled='segment' in var('source_systems')) }}
 {#- Segment's identifies, one row per call: who the visitor (anonymous_id) says they are. -#}
 {%- set system, table = 'segment', 'identifies' -%}
 with

@@ -1,3 +1,4 @@
+{{ config(enabled='segment' in var('source_systems')) }}
 {#- Segment's pages, one row per page call, with the canonical event type, url, asset and campaign
     its row of seeds/source_event_mappings.csv gives. -#}
 {%- set system, table = 'segment', 'pages' -%}

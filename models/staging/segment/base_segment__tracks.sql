@@ -1,3 +1,4 @@
+{{ config(enabled='segment' in var('source_systems')) }}
 {#- Segment's tracks, one row per track call. Its event type is the row of seeds/source_event_mappings.csv
     for its name (event_text as sent, or event, the slug Segment made of it), else the name itself in
     snake case ("Webinar Registered" -> webinar_registered). -#}

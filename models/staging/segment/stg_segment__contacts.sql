@@ -1,3 +1,4 @@
+{{ config(enabled='segment' in var('source_systems')) }}
 {#- A tracker holds no CRM leads: Segment adds no contact (its calls reach the contacts of the CRM
     through the identity layer). Typed like every system's contacts, with no rows. -#}
 select

@@ -1,3 +1,4 @@
+{{ config(enabled='segment' in var('source_systems')) }}
 {#- Segment's calls that are events (pages, screens, tracks), in the canonical shape of events. A
     call carries no CRM id: contact_id is null and the identity layer attaches it to a contact
     through its email, user_id or anonymous_id (docs/identity.md). Calls whose table has no row in

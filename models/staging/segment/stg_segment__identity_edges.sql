@@ -1,3 +1,4 @@
+{{ config(enabled='segment' in var('source_systems')) }}
 {#- The pairs of identifiers Segment saw together, one row per pair and table, first seen at the
     earliest call (its timestamp) that carried both: every identify, page, screen and track with
     two of anonymous_id, user_id and the email trait (docs/identity.md). -#}

@@ -1,3 +1,4 @@
+{{ config(enabled='segment' in var('source_systems')) }}
 {#- A tracker holds no opportunities: typed like every system's opportunities, with no rows. -#}
 select
     -- ids
