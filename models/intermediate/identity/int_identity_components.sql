@@ -33,13 +33,26 @@ graph_nodes as (
     where not is_excluded
 ),
 
-{#- both directions of every edge, and every id with itself (it keeps its label unless a smaller one arrives) -#}
+{# both directions of every edge, and every id with itself (it keeps its label unless a smaller one arrives) -#}
 adjacency as (
-    select left_key as node_key, right_key as neighbor_key, seen_at, false as is_self from edges
+    select
+        left_key as node_key,
+        right_key as neighbor_key,
+        seen_at,
+        false as is_self
+    from edges
     union all
-    select right_key as node_key, left_key as neighbor_key, seen_at, false as is_self from edges
+    select
+        right_key as node_key,
+        left_key as neighbor_key,
+        seen_at,
+        false as is_self
+    from edges
     union all
-    select node_key, node_key as neighbor_key, cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }}) as seen_at,
+    select
+        node_key,
+        node_key as neighbor_key,
+        cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }}) as seen_at,
         true as is_self
     from graph_nodes
 ),

@@ -18,7 +18,7 @@ keyed as (
     from edges_seen
 ),
 
-{#- one direction per pair: the smaller key on the left -#}
+{# one direction per pair: the smaller key on the left -#}
 ordered as (
     select
         case when left_key < right_key then left_key else right_key end as left_key,
@@ -34,11 +34,13 @@ kept as (
         ordered.seen_at
     from ordered
     inner join nodes as left_nodes
-        on ordered.left_key = left_nodes.node_key
-        and not left_nodes.is_excluded
+        on
+            ordered.left_key = left_nodes.node_key
+            and not left_nodes.is_excluded
     inner join nodes as right_nodes
-        on ordered.right_key = right_nodes.node_key
-        and not right_nodes.is_excluded
+        on
+            ordered.right_key = right_nodes.node_key
+            and not right_nodes.is_excluded
 ),
 
 final as (

@@ -9,13 +9,27 @@ with
 
 {% for system in var('source_systems') %}
 edges_from_{{ system }} as (
-    select source_system, source_table, left_type, left_id, right_type, right_id, seen_at
+    select
+        source_system,
+        source_table,
+        left_type,
+        left_id,
+        right_type,
+        right_id,
+        seen_at
     from {{ ref('stg_' ~ system ~ '__identity_edges') }}
 ),
 
 {% if stitched %}
 events_from_{{ system }} as (
-    select source_system, source_table, contact_id, email, user_id, anonymous_id, occurred_at
+    select
+        source_system,
+        source_table,
+        contact_id,
+        email,
+        user_id,
+        anonymous_id,
+        occurred_at
     from {{ ref('stg_' ~ system ~ '__events') }}
 ),
 {% endif %}

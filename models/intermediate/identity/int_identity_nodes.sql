@@ -16,9 +16,17 @@ exclusions as (
 ),
 
 sides as (
-    select left_type as node_type, left_id as node_id, seen_at from edges_seen
+    select
+        left_type as node_type,
+        left_id as node_id,
+        seen_at
+    from edges_seen
     union all
-    select right_type as node_type, right_id as node_id, seen_at from edges_seen
+    select
+        right_type as node_type,
+        right_id as node_id,
+        seen_at
+    from edges_seen
 ),
 
 nodes as (
@@ -37,8 +45,9 @@ exclusions_matched as (
         min(exclusions.reason) as exclusion_reason
     from nodes
     inner join exclusions
-        on (exclusions.node_type is null or exclusions.node_type = nodes.node_type)
-        and {{ leadscore.regex_matches('nodes.node_id', "'^(?:' || exclusions.value_pattern || ')$'") }}
+        on
+            (exclusions.node_type is null or nodes.node_type = exclusions.node_type)
+            and {{ leadscore.regex_matches('nodes.node_id', "'^(?:' || exclusions.value_pattern || ')$'") }}
     group by nodes.node_type, nodes.node_id
 ),
 
@@ -52,8 +61,9 @@ final as (
         exclusions_matched.exclusion_reason
     from nodes
     left join exclusions_matched
-        on nodes.node_type = exclusions_matched.node_type
-        and nodes.node_id = exclusions_matched.node_id
+        on
+            nodes.node_type = exclusions_matched.node_type
+            and nodes.node_id = exclusions_matched.node_id
 )
 
 select * from final

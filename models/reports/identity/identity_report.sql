@@ -59,7 +59,7 @@ component_counts as (
     from component_summary
 ),
 
-{#- the tracker ids (email, user id, anonymous id) each resolved contact gathers -#}
+{# the tracker ids (email, user id, anonymous id) each resolved contact gathers -#}
 ids_per_contact as (
     select
         contact_id,

@@ -11,7 +11,8 @@ events_identified as (
 unresolved_events as (
     select *
     from events_identified
-    where contact_id is null
+    where
+        contact_id is null
         and occurred_at <= {{ leadscore.as_of_timestamp() }}
 ),
 
