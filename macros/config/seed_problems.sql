@@ -127,6 +127,16 @@
         then {{ leadscore.quoted_cell('counts_as_sales_touch') }} || ' is not true or false'
 {%- endmacro %}
 
+{% macro identity_exclusion_problems() -%}
+    when not {{ leadscore.is_blank('node_type') }} and lower(trim(node_type)) not in ('contact', 'email', 'user_id', 'anonymous_id')
+        then {{ leadscore.quoted_cell('node_type') }} || ' is not contact, email, user_id, anonymous_id or empty (every type)'
+    when value_pattern is null then 'value_pattern is empty (write (|"") for an empty id)'
+    when copies > 1 then 'exclusion' || {{ leadscore.appears_times() }}
+    when not {{ leadscore.regex_compiles('value_pattern') }}
+        then 'regex ''' || value_pattern || ''' does not compile'
+    when {{ leadscore.is_blank('reason') }} then 'reason is empty (why the id is not one person''s)'
+{%- endmacro %}
+
 {% macro crm_field_mapping_columns() -%}
     lower(trim(source_column)) as normalised_source_column,
     count(*) over (partition by mapping, lower(trim(source_column))) as copies,
@@ -170,8 +180,8 @@
 
 {#- seeds/source_event_mappings.csv: the adapters read it at compile time (docs/sources.md), so a row
     must name a known system, a table and a field as plain column names, and one event type per
-    (system, source_table, source_type). source_type is compared as written (a track's name may hold
-    spaces), hence no spaces around it. -#}
+    (system, source_table, source_type), compared without case as the adapters do. source_type may
+    hold spaces (a track's name), so none around it. -#}
 {% macro source_event_mapping_columns() -%}
     count(*) over (
         partition by lower(trim(system)), lower(trim(source_table)), lower(coalesce(trim(source_type), ''))
@@ -187,7 +197,7 @@
     when not {{ leadscore.regex_matches('trim(source_table)', identifier) }}
         then {{ leadscore.quoted_cell('source_table') }} || ' is not a table name (letters, digits, _)'
     when source_type <> trim(source_type)
-        then {{ leadscore.quoted_cell('source_type') }} || ' has spaces around it (it is compared as written)'
+        then {{ leadscore.quoted_cell('source_type') }} || ' has spaces around it'
     when {{ leadscore.is_blank('event_type') }} then 'event_type is empty'
     when event_type <> lower(trim(event_type))
         then {{ leadscore.quoted_cell('event_type') }} || ' is not lower case and trimmed (e.g. page_view)'

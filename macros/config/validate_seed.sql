@@ -118,6 +118,11 @@
                 ~ " || case when " ~ leadscore.is_blank('source_type') ~ " then '' else '/' || source_type end",
             'columns': leadscore.source_event_mapping_columns(),
             'problems': leadscore.source_event_mapping_problems()}) }}
+    {%- elif kind == 'identity_exclusions' -%}
+        {{ return({
+            'label': 'exclusion', 'key': dbt.concat(["coalesce(node_type, '')", "'/'", 'value_pattern']),
+            'columns': "count(*) over (partition by lower(trim(coalesce(node_type, ''))), value_pattern) as copies",
+            'problems': leadscore.identity_exclusion_problems()}) }}
     {%- elif kind == 'crm_field_mappings' -%}
         {{ return({
             'label': 'mapping', 'key': dbt.concat(['mapping', "', source_column '", 'source_column']),
