@@ -134,7 +134,8 @@ def both_engines(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
-    assert "segment tables ready on Spark" in result.stdout + result.stderr
+    assert "Handing the tables of schema segment to Spark" in result.stdout
+    assert "Spark build finished" in result.stdout
     return db_path, exported
 
 
