@@ -48,6 +48,7 @@ MERGED_EVERY = 200  # one contact in 200 has a merged-away duplicate
 MERGED_ID_OFFSET = 1_000_000_000
 TWO_DEVICES_SHARE = 0.3
 PORTAL_ID = 4_012_345
+SHAPE_MEMORY_LIMIT = "3GB"  # DuckDB's limit while writing the connector tables (it spills beyond)
 
 # The connectors' tables as they land (columns and DuckDB types); names as connectors.md gives them.
 _SEGMENT_COMMON = {
@@ -118,6 +119,12 @@ def _macros(synced_by: str) -> list[str]:
         f"least(ts + to_seconds((lag_s)::BIGINT), TIMESTAMP '{synced_by}')",
         "CREATE OR REPLACE TEMP MACRO uuid_of(key) AS regexp_replace(md5(key), "
         "'^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\\1-\\2-\\3-\\4-\\5')",
+        # the device a web event comes from: one per contact, or two for three contacts in ten
+        "CREATE OR REPLACE TEMP MACRO device_of(contact_id, event_id) AS CASE "
+        f"WHEN hash(contact_id, 'devices') % 1000 < {int(TWO_DEVICES_SHARE * 1000)} "
+        "THEN 1 + hash(event_id, 'device') % 2 ELSE 1 END",
+        "CREATE OR REPLACE TEMP MACRO anonymous_of(contact_id, device) AS "
+        "uuid_of('anonymous/' || contact_id || '/' || device)",
         "CREATE OR REPLACE TEMP MACRO user_of(contact_id) AS 'usr_' || substr(md5('user/' || contact_id), 1, 16)",
         "CREATE OR REPLACE TEMP MACRO titled(name) AS "
         "array_to_string(list_transform(string_split(name, '_'), lambda w: upper(w[1]) || w[2:]), ' ')",
@@ -148,19 +155,13 @@ _WEB_USER_ID = "CASE WHEN e.occurred_at >= d.identified_at AND hash(e.event_id, 
                "THEN user_of(e.contact_id) END AS user_id"
 
 _SCRATCH = [
-    # web events with their device's anonymous id
-    f"""CREATE TEMP TABLE bench_web AS
-    SELECT e.event_id, e.event_type, e.occurred_at, e.contact_id, e.url, e.campaign, e.properties,
-        uuid_of('anonymous/' || e.contact_id || '/' || CASE
-            WHEN hash(e.contact_id, 'devices') % 1000 < {int(TWO_DEVICES_SHARE * 1000)}
-            THEN 1 + hash(e.event_id, 'device') % 2 ELSE 1 END) AS anonymous_id
-    FROM raw.events e
-    WHERE e.event_type NOT IN ({_EMAIL_TYPES_SQL})""",
     # one identify per device: at its first form-like event, else its last page view
     f"""CREATE TEMP TABLE bench_devices AS
-    SELECT contact_id, anonymous_id,
-        coalesce(min(occurred_at) FILTER (WHERE event_type <> '{PAGE_VIEW}'), max(occurred_at)) AS identified_at
-    FROM bench_web GROUP BY contact_id, anonymous_id""",
+    SELECT e.contact_id, device_of(e.contact_id, e.event_id) AS device,
+        coalesce(min(e.occurred_at) FILTER (WHERE e.event_type <> '{PAGE_VIEW}'), max(e.occurred_at)) AS identified_at
+    FROM raw.events e
+    WHERE e.event_type NOT IN ({_EMAIL_TYPES_SQL})
+    GROUP BY ALL""",
 ]
 
 
@@ -176,7 +177,8 @@ def _inserts() -> dict[tuple[str, str], str]:
 
     opened = """NULL AS browser, 1000 + hash(e.event_id, 'duration') % 20000 AS duration,
         NULL AS ip_address, NULL AS location, 'Mozilla/5.0' AS user_agent"""
-    web = "FROM bench_web e JOIN bench_devices d USING (contact_id, anonymous_id)"
+    web = """FROM raw.events e
+    JOIN bench_devices d ON d.contact_id = e.contact_id AND d.device = device_of(e.contact_id, e.event_id)"""
     utm = "json_extract_string(e.properties, '$.utm_source') AS context_campaign_source"
     return {
         ("hubspot", "contact"): f"""
@@ -223,19 +225,22 @@ def _inserts() -> dict[tuple[str, str], str]:
         ("hubspot", "email_event_spam_report"): per_type(
             "spam_complaint", "NULL AS ip_address, 'Mozilla/5.0' AS user_agent"),
         ("segment", "identifies"): """
-    SELECT 'ajs-' || uuid_of('identify/' || d.anonymous_id) AS id, d.anonymous_id,
+    SELECT 'ajs-' || uuid_of('identify/' || anonymous_of(d.contact_id, d.device)) AS id,
+        anonymous_of(d.contact_id, d.device) AS anonymous_id,
         user_of(d.contact_id) AS user_id, c.email,
         d.identified_at AS timestamp, d.identified_at AS original_timestamp, d.identified_at AS sent_at,
         synced(d.identified_at, 2) AS received_at, synced(d.identified_at, 60) AS uuid_ts
     FROM bench_devices d JOIN raw.contacts c USING (contact_id)""",
         ("segment", "pages"): f"""
-    SELECT e.event_id AS id, e.anonymous_id, {_WEB_USER_ID}, {_SEGMENT_TIMES},
+    SELECT e.event_id AS id, anonymous_of(e.contact_id, d.device) AS anonymous_id, {_WEB_USER_ID}, {_SEGMENT_TIMES},
         e.url, regexp_extract(e.url, '^[a-z]+://[^/]+(/[^?#]*)', 1) AS path, NULL AS referrer, NULL AS title, {utm}
-    {web} WHERE e.event_type = '{PAGE_VIEW}'""",
+    {web}
+    WHERE e.event_type = '{PAGE_VIEW}'""",
         ("segment", "tracks"): f"""
-    SELECT e.event_id AS id, e.anonymous_id, {_WEB_USER_ID}, {_SEGMENT_TIMES},
+    SELECT e.event_id AS id, anonymous_of(e.contact_id, d.device) AS anonymous_id, {_WEB_USER_ID}, {_SEGMENT_TIMES},
         e.event_type AS event, titled(e.event_type) AS event_text, e.campaign AS context_campaign_name, {utm}
-    {web} WHERE e.event_type <> '{PAGE_VIEW}'""",
+    {web}
+    WHERE e.event_type NOT IN ('{PAGE_VIEW}', {_EMAIL_TYPES_SQL})""",
     }
 
 
@@ -244,7 +249,7 @@ def _create_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, colum
     con.execute(f'CREATE TABLE "{schema}"."{table}" ({body})')
 
 
-def shape_connector_tables(db_path: Path, synced_by: str, memory_limit: str = "3GB") -> dict[str, int]:
+def shape_connector_tables(db_path: Path, synced_by: str, memory_limit: str = SHAPE_MEMORY_LIMIT) -> dict[str, int]:
     """Write the ``hubspot`` and ``segment`` tables from the warehouse's raw tables; rows per table."""
     import duckdb
 
@@ -306,14 +311,16 @@ def _summed_models(target_dir: Path, chosen: Callable[[dict[str, Any]], bool]) -
 
 
 def _attached_events(db_path: Path) -> dict[str, int]:
-    """What the build made of the connector tables: scored contacts, events attached to a contact."""
+    """What the build made of the connector tables: rows of lead_scores, of int_events (the events
+    attached to a contact) and of the identity layer's tables."""
     import duckdb
 
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         found = dict(con.execute(
             "select table_name, table_schema from information_schema.tables "
-            "where table_name in ('lead_scores', 'int_events') and table_schema not in ('hubspot', 'segment', 'raw')"
+            "where (table_name in ('lead_scores', 'int_events') or table_name like '%identit%') "
+            "and table_schema not in ('hubspot', 'segment', 'raw')"
         ).fetchall())
         return {name: int(con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0])
                 for name, schema in sorted(found.items())}
@@ -341,6 +348,12 @@ def size_markdown(run: Any) -> list[str]:
         f"Built: {built.get('lead_scores', 0):,} rows in lead_scores"
         + (f"; {attached:,} of the {run.events:,} connector events attached to a contact "
            f"({attached / run.events:.1%})" if attached is not None and run.events else "") + ".",
+        "",
+        "Rows of the identity layer's tables: " + (", ".join(
+            f"{name} {rows:,}" for name, rows in built.items() if name not in ("lead_scores", "int_events"))
+            or "none found") + ".",
+        "",
+        "events/s: the connector events (email_event + pages + tracks) over the step's seconds.",
         "",
         _build_summary(run, "full_build"),
         "",
@@ -392,7 +405,7 @@ def run_size_through_adapters(source: str, contacts: int, days: int, seed: int, 
     counts_path = work / "connector_tables.json"
     shape = measure(3, "shape", f"write them as {shown_systems} connector tables (DuckDB SQL)",
                     [sys.executable, "-m", "leadscore.bench_sources", str(db_path), bench.AS_OF_FULL,
-                     str(counts_path)], "process wall time", "3GB")
+                     str(counts_path)], "process wall time", SHAPE_MEMORY_LIMIT)
     counts = bench._read_json(counts_path)
     run.connector_tables = counts
     run.events = connector_events(counts)
@@ -433,5 +446,5 @@ def run_size_through_adapters(source: str, contacts: int, days: int, seed: int, 
 
 if __name__ == "__main__":  # the bench's child step: python -m leadscore.bench_sources DB SYNCED_BY RESULT
     _db, _synced_by, _result = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
-    _counts: dict[str, Any] = shape_connector_tables(_db, _synced_by, os.environ.get("LEADSCORE_LOAD_MEMORY", "3GB"))
+    _counts: dict[str, Any] = shape_connector_tables(_db, _synced_by)
     _result.write_text(json.dumps(_counts, indent=2), encoding="utf-8")
