@@ -102,8 +102,9 @@ TABLES: dict[str, dict[str, dict[str, str]]] = {
         "identifies": {**_SEGMENT_COMMON, "email": "VARCHAR"},
         "pages": {**_SEGMENT_COMMON, "url": "VARCHAR", "path": "VARCHAR", "referrer": "VARCHAR", "title": "VARCHAR",
                   "context_campaign_source": "VARCHAR"},
+        # a track's properties are top-level columns (connectors.md): the one a default rule reads
         "tracks": {**_SEGMENT_COMMON, "event": "VARCHAR", "event_text": "VARCHAR", "context_campaign_name": "VARCHAR",
-                   "context_campaign_source": "VARCHAR"},
+                   "context_campaign_source": "VARCHAR", "asset": "VARCHAR"},
     },
 }
 
@@ -238,7 +239,8 @@ def _inserts() -> dict[tuple[str, str], str]:
     WHERE e.event_type = '{PAGE_VIEW}'""",
         ("segment", "tracks"): f"""
     SELECT e.event_id AS id, anonymous_of(e.contact_id, d.device) AS anonymous_id, {_WEB_USER_ID}, {_SEGMENT_TIMES},
-        e.event_type AS event, titled(e.event_type) AS event_text, e.campaign AS context_campaign_name, {utm}
+        e.event_type AS event, titled(e.event_type) AS event_text, e.campaign AS context_campaign_name, {utm},
+        e.asset
     {web}
     WHERE e.event_type NOT IN ('{PAGE_VIEW}', {_EMAIL_TYPES_SQL})""",
     }

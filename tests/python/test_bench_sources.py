@@ -112,8 +112,9 @@ def test_every_raw_event_lands_exactly_once(con: duckdb.DuckDBPyConnection) -> N
         assert _one(con, f"""select count(*) from hubspot.email_event e full outer join hubspot.{table} t using (id)
             where (e.type = '{hubspot_type}') is distinct from (t.id is not null)""") == 0, table
     assert _one(con, "select count(*) from hubspot.email_event_click where url is null") == 0
-    assert _one(con, "select count(*) from segment.tracks t join raw.events e on t.id = e.event_id "
-                     "where t.event <> e.event_type or t.timestamp <> e.occurred_at") == 0
+    assert _one(con, "select count(*) from segment.tracks t join raw.events e on t.id = e.event_id where "
+                     "t.event <> e.event_type or t.timestamp <> e.occurred_at or t.asset is distinct from e.asset") == 0
+    assert _one(con, "select count(asset) from segment.tracks where event = 'content_download'") > 0
 
 
 def test_email_events_carry_only_the_recipient_address(con: duckdb.DuckDBPyConnection) -> None:
