@@ -8,6 +8,8 @@ reshaped, one ``INSERT ... SELECT`` per table inside DuckDB, into the tables the
   a merged-away duplicate listed in its ``property_hs_merged_object_ids``, the rest have it empty),
   ``company``, ``email_event`` with ``email_event_delivered`` / ``_open`` / ``_click`` /
   ``_status_change`` / ``_spam_report`` for the email events, addressed by ``recipient`` only;
+  ``deal``, ``deal_contact`` and ``deal_pipeline_stage`` for the opportunities; the other tables the
+  HubSpot adapter reads (forms, engagements, bounces) exist, empty;
 - ``segment`` (Segment's warehouse schema): ``pages`` for page views and ``tracks`` for the other web
   events. Each contact browses from one device, or two (three in ten), each with its own ``anonymous_id``;
   an ``identifies`` row per device (``anonymous_id``, ``user_id``, the ``email`` trait) is sent at the
@@ -97,6 +99,31 @@ TABLES: dict[str, dict[str, dict[str, str]]] = {
                                       "_fivetran_synced": "TIMESTAMP"},
         "email_event_spam_report": {"id": "VARCHAR", "ip_address": "VARCHAR", "user_agent": "VARCHAR",
                                     "_fivetran_synced": "TIMESTAMP"},
+        "deal": {
+            "deal_id": "BIGINT", "deal_pipeline_id": "VARCHAR", "deal_pipeline_stage_id": "VARCHAR",
+            "owner_id": "BIGINT", "is_deleted": "BOOLEAN", "_fivetran_deleted": "BOOLEAN",
+            "_fivetran_synced": "TIMESTAMP", "property_amount": "DOUBLE", "property_closedate": "TIMESTAMP",
+            "property_createdate": "TIMESTAMP", "property_dealname": "VARCHAR",
+        },
+        "deal_contact": {"deal_id": "BIGINT", "contact_id": "BIGINT", "type_id": "BIGINT", "category": "VARCHAR",
+                         "_fivetran_synced": "TIMESTAMP"},
+        # not in connectors.md: Fivetran's pipeline stages, which say which deal stage is won or closed
+        "deal_pipeline_stage": {"stage_id": "VARCHAR", "pipeline_id": "VARCHAR", "label": "VARCHAR",
+                                "probability": "DOUBLE", "closed_won": "BOOLEAN", "display_order": "BIGINT",
+                                "active": "BOOLEAN", "_fivetran_deleted": "BOOLEAN", "_fivetran_synced": "TIMESTAMP"},
+        # tables the connector writes that the generated data has nothing for: created empty
+        "email_event_bounce": {"id": "VARCHAR", "category": "VARCHAR", "response": "VARCHAR", "status": "VARCHAR",
+                               "_fivetran_synced": "TIMESTAMP"},
+        "contact_form_submission": {"contact_id": "BIGINT", "form_id": "VARCHAR", "timestamp": "TIMESTAMP",
+                                    "conversion_id": "VARCHAR", "page_id": "VARCHAR", "page_url": "VARCHAR",
+                                    "title": "VARCHAR", "_fivetran_synced": "TIMESTAMP"},
+        "engagement": {"id": "BIGINT", "type": "VARCHAR", "portal_id": "BIGINT", "_fivetran_synced": "TIMESTAMP"},
+        "engagement_contact": {"engagement_id": "BIGINT", "contact_id": "BIGINT", "category": "VARCHAR",
+                               "_fivetran_synced": "TIMESTAMP"},
+        **{f"engagement_{kind}": {"engagement_id": "BIGINT", "type": "VARCHAR", "property_hs_timestamp": "TIMESTAMP",
+                                  "property_hs_createdate": "TIMESTAMP", "property_hubspot_owner_id": "BIGINT",
+                                  "_fivetran_deleted": "BOOLEAN", "_fivetran_synced": "TIMESTAMP"}
+           for kind in ("meeting", "call", "email")},
     },
     "segment": {
         "identifies": {**_SEGMENT_COMMON, "email": "VARCHAR"},
@@ -166,7 +193,7 @@ _SCRATCH = [
 ]
 
 
-def _inserts() -> dict[tuple[str, str], str]:
+def _inserts(synced_by: str) -> dict[tuple[str, str], str]:
     email_types = " ".join(f"WHEN '{raw}' THEN '{hs}'" for raw, (hs, _table) in EMAIL_EVENT_TYPES.items())
     email_events = f"""
     FROM raw.events e LEFT JOIN raw.contacts c USING (contact_id)
@@ -225,6 +252,22 @@ def _inserts() -> dict[tuple[str, str], str]:
             "'[]' AS subscriptions, 'SOURCE_RECIPIENT' AS source"),
         ("hubspot", "email_event_spam_report"): per_type(
             "spam_complaint", "NULL AS ip_address, 'Mozilla/5.0' AS user_agent"),
+        ("hubspot", "deal"): """
+    SELECT hs_id(opportunity_id) AS deal_id, 'default' AS deal_pipeline_id, stage AS deal_pipeline_stage_id,
+        NULL AS owner_id, false AS is_deleted, false AS _fivetran_deleted,
+        synced(coalesce(closed_at, created_at), 300) AS _fivetran_synced, amount AS property_amount,
+        closed_at AS property_closedate, created_at AS property_createdate, opportunity_id AS property_dealname
+    FROM raw.opportunities""",
+        ("hubspot", "deal_contact"): """
+    SELECT hs_id(opportunity_id) AS deal_id, hs_id(contact_id) AS contact_id, 3 AS type_id,
+        'HUBSPOT_DEFINED' AS category, synced(created_at, 300) AS _fivetran_synced
+    FROM raw.opportunities WHERE contact_id IS NOT NULL""",
+        ("hubspot", "deal_pipeline_stage"): f"""
+    SELECT stage AS stage_id, 'default' AS pipeline_id, titled(stage) AS label,
+        CASE stage WHEN 'closed_won' THEN 1.0 WHEN 'closed_lost' THEN 0.0 ELSE 0.5 END AS probability,
+        stage = 'closed_won' AS closed_won, row_number() OVER (ORDER BY min(created_at)) AS display_order,
+        true AS active, false AS _fivetran_deleted, TIMESTAMP '{synced_by}' AS _fivetran_synced
+    FROM raw.opportunities GROUP BY stage""",
         ("segment", "identifies"): """
     SELECT 'ajs-' || uuid_of('identify/' || anonymous_of(d.contact_id, d.device)) AS id,
         anonymous_of(d.contact_id, d.device) AS anonymous_id,
@@ -271,11 +314,14 @@ def shape_connector_tables(db_path: Path, synced_by: str, memory_limit: str = SH
             con.execute(statement)
         counts: dict[str, int] = {}
         con.execute("BEGIN TRANSACTION")
-        for (schema, table), query in _inserts().items():
+        inserts = _inserts(synced_by)
+        for schema, tables in TABLES.items():
             con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            _create_table(con, schema, table, TABLES[schema][table])
-            row = con.execute(f'INSERT INTO "{schema}"."{table}" BY NAME {query}').fetchone()
-            counts[f"{schema}.{table}"] = int(row[0]) if row else 0
+            for table, columns in tables.items():
+                _create_table(con, schema, table, columns)
+                query = inserts.get((schema, table))
+                row = con.execute(f'INSERT INTO "{schema}"."{table}" BY NAME {query}').fetchone() if query else None
+                counts[f"{schema}.{table}"] = int(row[0]) if row else 0
         con.execute("COMMIT")
         return counts
     except duckdb.CatalogException as error:

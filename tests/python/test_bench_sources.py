@@ -41,6 +41,18 @@ CONNECTOR_COLUMNS = {
                                   "referer"},
     "hubspot.email_event_status_change": {"id", "bounced", "portal_subscription_status", "subscriptions", "source"},
     "hubspot.email_event_spam_report": {"id"},
+    "hubspot.deal": {"deal_id", "deal_pipeline_id", "deal_pipeline_stage_id", "owner_id", "is_deleted",
+                     "property_amount", "property_closedate", "property_createdate", "property_dealname"},
+    "hubspot.deal_contact": {"deal_id", "contact_id", "type_id", "category"},
+    "hubspot.deal_pipeline_stage": {"stage_id", "pipeline_id", "label", "probability", "closed_won"},
+    "hubspot.email_event_bounce": {"id", "category", "response", "status"},
+    "hubspot.contact_form_submission": {"contact_id", "form_id", "timestamp", "conversion_id", "page_id", "page_url",
+                                        "title"},
+    "hubspot.engagement": {"id", "type", "portal_id", "_fivetran_synced"},
+    "hubspot.engagement_contact": {"engagement_id", "contact_id", "category"},
+    **{f"hubspot.engagement_{kind}": {"engagement_id", "type", "property_hs_timestamp", "property_hs_createdate",
+                                      "property_hubspot_owner_id", "_fivetran_deleted"}
+       for kind in ("meeting", "call", "email")},
     "segment.identifies": {"id", "anonymous_id", "user_id", "email", "received_at", "sent_at", "timestamp",
                            "original_timestamp", "uuid_ts"},
     "segment.pages": {"id", "anonymous_id", "user_id", "url", "received_at", "sent_at", "timestamp",
@@ -139,6 +151,21 @@ def test_contacts_are_the_raw_ones_plus_merged_away_duplicates(con: duckdb.DuckD
                      "on c.id = try_cast(substr(r.contact_id, 2) as bigint) and c.property_email = r.email") \
         == _one(con, "select count(email) from raw.contacts")
     assert _one(con, f"select max(_fivetran_synced) <= timestamp '{SYNCED_BY}' from hubspot.contact")
+
+
+def test_opportunities_are_deals_of_their_contact(con: duckdb.DuckDBPyConnection) -> None:
+    assert _one(con, "select count(*) from hubspot.deal") == _one(con, "select count(*) from raw.opportunities") > 0
+    mismatched = _one(con, """select count(*) from raw.opportunities o
+        left join hubspot.deal_contact dc on dc.deal_id = try_cast(substr(o.opportunity_id, 2) as bigint)
+        left join hubspot.deal d on d.deal_id = dc.deal_id
+        left join hubspot.deal_pipeline_stage s on s.stage_id = d.deal_pipeline_stage_id
+        where dc.contact_id is distinct from try_cast(substr(o.contact_id, 2) as bigint)
+           or s.closed_won is distinct from o.is_won or (s.probability in (0, 1)) is distinct from o.is_closed""")
+    assert mismatched == 0
+    # the tables the generated data has nothing for exist, empty
+    for table in ("contact_form_submission", "engagement", "engagement_contact", "engagement_meeting",
+                  "email_event_bounce"):
+        assert _one(con, f"select count(*) from hubspot.{table}") == 0, table
 
 
 def test_anonymous_only_web_events_reach_their_contact_through_an_identify(con: duckdb.DuckDBPyConnection) -> None:
