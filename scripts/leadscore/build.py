@@ -263,20 +263,39 @@ def export_from_spark(db_path: Path, tables: list[str], destination: Path, proje
         )
 
 
-def _require_raw_contacts(db_path: Path) -> None:
+def _require_sources(db_path: Path, dbt_vars: dict[str, Any], project_dir: Path) -> None:
     """A warehouse without contacts (no raw schema, as a file made by hand or by an older version, or
     raw.contacts empty) has nothing to score: the build stops before dbt and publishes nothing. The
     other raw tables may be empty (contacts without events score on fit alone); those an older
-    version did not create are added, since dbt's sources read them."""
+    version did not create are added, since dbt's sources read them. With source adapters selected
+    (var source_systems, docs/sources.md), each selected system's schema must hold tables, unless its
+    `<system>_database` var points dbt at another database."""
     import duckdb
 
     from leadscore.load import ensure_raw_schema
 
+    settings = {**known_vars(project_dir), **dbt_vars}
+    systems = [str(system) for system in settings.get("source_systems") or ["raw"]]
     try:
         con = duckdb.connect(str(db_path))
     except duckdb.Error as error:
         raise LeadscoreError(f"{db_path}: cannot open the warehouse: {str(error).splitlines()[0]}") from None
     try:
+        for system in systems:
+            if system == "raw" or settings.get(f"{system}_database"):
+                continue
+            schema = str(settings.get(f"{system}_schema") or system)
+            row = con.execute(
+                "select count(*) from information_schema.tables where table_schema = ?", [schema]
+            ).fetchone()
+            if not row or not row[0]:
+                raise LeadscoreError(
+                    f"{db_path} holds no {system} tables (schema {schema}): nothing built or published; "
+                    f"`leadscore load --source {system} DIR --db {db_path}` lands a connector's files, or set "
+                    f"the vars {system}_database / {system}_schema to where the connector writes"
+                )
+        if "raw" not in systems:
+            return
         row = con.execute(
             "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'contacts'"
         ).fetchone()
@@ -340,7 +359,7 @@ def build(
     started = time.monotonic()
     with writer_lock(db_path, "build", timeout=lock_timeout, progress=progress):
         if target in (None, "duckdb", "spark"):  # Spark builds from the DuckDB warehouse's raw tables
-            _require_raw_contacts(db_path)
+            _require_sources(db_path, dbt_vars, project_dir)
         if target == "spark":
             _build_on_spark(db_path, command_args(full_refresh, select), dbt_vars, project_dir, say, verbose)
             return

@@ -18,7 +18,9 @@ events_from_{{ system }} as (
         occurred_at,
         loaded_at,
         source_system,
-        source_table
+        source_table,
+        email,
+        user_id
     from {{ ref('stg_' ~ system ~ '__events') }}
 ),
 
@@ -31,7 +33,20 @@ events_unioned as (
 ),
 
 final as (
-    select * from events_unioned
+    select
+        event_id,
+        contact_id,
+        anonymous_id,
+        event_type,
+        url,
+        asset,
+        campaign,
+        properties,
+        occurred_at,
+        loaded_at,
+        source_system,
+        source_table
+    from events_unioned
     where contact_id is not null
 )
 

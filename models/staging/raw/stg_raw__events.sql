@@ -24,6 +24,10 @@ renamed as (
         occurred_at,
         _loaded_at as loaded_at,
 
+        -- identities (the loader resolves an event's email to its contact_id: none left to stitch)
+        cast(null as {{ dbt.type_string() }}) as email,
+        cast(null as {{ dbt.type_string() }}) as user_id,
+
         -- lineage
         'raw' as source_system,
         'events' as source_table
