@@ -376,6 +376,24 @@ def _attached_events(db_path: Path) -> dict[str, int]:
         con.close()
 
 
+def _identity_report(db_path: Path) -> dict[str, Any]:
+    """The identity layer's own report (iterations to the fixed point, resolved and unresolved profiles,
+    conflicts), when the build made one: its single row, column by column."""
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        found = con.execute("select table_schema from information_schema.tables "
+                            "where table_name = 'identity_report' order by table_schema = 'main' desc").fetchone()
+        if not found:
+            return {}
+        cursor = con.execute(f'select * from "{found[0]}".identity_report limit 1')
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else {}
+    finally:
+        con.close()
+
+
 def size_markdown(run: Any) -> list[str]:
     """The Markdown section of one size of an adapter run (bench.md)."""
     from leadscore.bench import _build_summary, format_markdown_table, table_rows
@@ -400,6 +418,11 @@ def size_markdown(run: Any) -> list[str]:
         "Rows of the identity layer's tables: " + (", ".join(
             f"{name} {rows:,}" for name, rows in built.items() if name not in ("lead_scores", "int_events"))
             or "none found") + ".",
+        "",
+        "Identity report of the build: " + (", ".join(
+            f"{name} {value:,.2f}" if isinstance(value, float)
+            else f"{name} {value:,}" if isinstance(value, int) and not isinstance(value, bool) else f"{name} {value}"
+            for name, value in run.dbt.get("identity_report", {}).items()) or "none") + ".",
         "",
         "events/s: the connector events (email_event + pages + tracks) over the step's seconds.",
         "",
@@ -489,6 +512,7 @@ def run_size_through_adapters(source: str, contacts: int, days: int, seed: int, 
         target=f"< {bench.PEAK_RSS_MAX_MIB:,.0f} MiB", met=(full.peak_rss_mib or 0.0) < bench.PEAK_RSS_MAX_MIB,
     ))
     run.built = _attached_events(db_path)
+    run.dbt["identity_report"] = _identity_report(db_path)
     return run
 
 

@@ -234,3 +234,6 @@ def test_the_bench_builds_through_the_adapters(tmp_path: Path) -> None:
     # the merged-away duplicates are not leads
     assert run["built"]["lead_scores"] == run["connector_tables"]["hubspot.contact"] - 400 // 200
     assert "identity stitching models, in the full build" in result.stdout
+    assert run["dbt"]["identity_report"]  # the identity layer's report, iterations among its columns
+    # contacts without an email have web events no identify can tie to the CRM: all but those attach
+    assert 0.9 * run["events"] < run["built"]["int_events"] < run["events"]
