@@ -69,8 +69,8 @@ TABLES: dict[str, dict[str, dict[str, str]]] = {
             "property_numemployees": "VARCHAR", "property_industry": "VARCHAR", "property_country": "VARCHAR",
             "property_state": "VARCHAR", "property_city": "VARCHAR", "property_phone": "VARCHAR",
             "property_associatedcompanyid": "BIGINT", "property_hs_merged_object_ids": "VARCHAR",
-            # the team's custom properties
-            "property_lead_source": "VARCHAR", "property_purchase_authority": "VARCHAR",
+            # the team's custom properties (lead source: HubSpot's original source)
+            "property_hs_analytics_source": "VARCHAR", "property_purchase_authority": "VARCHAR",
             "property_purchase_timeline": "VARCHAR", "property_uses_competitor": "BOOLEAN",
             "property_has_marketing_consent": "BOOLEAN", "property_is_do_not_contact": "BOOLEAN",
             "property_preferred_language": "VARCHAR",
@@ -81,7 +81,7 @@ TABLES: dict[str, dict[str, dict[str, str]]] = {
             "property_numberofemployees": "BIGINT", "property_annualrevenue": "BIGINT", "property_country": "VARCHAR",
             "property_city": "VARCHAR", "property_state": "VARCHAR", "property_type": "VARCHAR",
             "property_createdate": "TIMESTAMP", "property_hs_lastmodifieddate": "TIMESTAMP",
-            "property_is_target_account": "BOOLEAN", "property_segment": "VARCHAR",
+            "property_hs_is_target_account": "BOOLEAN", "property_segment": "VARCHAR",
         },
         "email_event": {
             "id": "VARCHAR", "type": "VARCHAR", "created": "TIMESTAMP", "recipient": "VARCHAR",
@@ -165,7 +165,7 @@ _CONTACT_COLUMNS = """
         c.annual_revenue::BIGINT AS property_annualrevenue, c.employee_count::VARCHAR AS property_numemployees,
         c.industry AS property_industry, c.country AS property_country, c.state AS property_state,
         c.city AS property_city, c.phone AS property_phone, hs_id(c.account_id) AS property_associatedcompanyid,
-        c.lead_source AS property_lead_source, c.purchase_authority AS property_purchase_authority,
+        c.lead_source AS property_hs_analytics_source, c.purchase_authority AS property_purchase_authority,
         c.purchase_timeline AS property_purchase_timeline, c.uses_competitor AS property_uses_competitor,
         c.has_marketing_consent AS property_has_marketing_consent,
         c.is_do_not_contact AS property_is_do_not_contact,
@@ -231,7 +231,7 @@ def _inserts(synced_by: str) -> dict[tuple[str, str], str]:
         employee_count AS property_numberofemployees, annual_revenue::BIGINT AS property_annualrevenue,
         country AS property_country, NULL AS property_city, NULL AS property_state,
         upper(account_type) AS property_type, created_at AS property_createdate,
-        updated_at AS property_hs_lastmodifieddate, is_target_account AS property_is_target_account,
+        updated_at AS property_hs_lastmodifieddate, is_target_account AS property_hs_is_target_account,
         json_extract_string(custom_attributes, '$.segment') AS property_segment
     FROM raw.accounts""",
         ("hubspot", "email_event"): f"""
