@@ -69,7 +69,7 @@ TABLES: dict[str, dict[str, dict[str, str]]] = {
             "property_numemployees": "VARCHAR", "property_industry": "VARCHAR", "property_country": "VARCHAR",
             "property_state": "VARCHAR", "property_city": "VARCHAR", "property_phone": "VARCHAR",
             "property_associatedcompanyid": "BIGINT", "property_hs_merged_object_ids": "VARCHAR",
-            # the team's custom properties (lead source: HubSpot's original source)
+            # HubSpot's original source (the lead source), then the team's custom properties
             "property_hs_analytics_source": "VARCHAR", "property_purchase_authority": "VARCHAR",
             "property_purchase_timeline": "VARCHAR", "property_uses_competitor": "BOOLEAN",
             "property_has_marketing_consent": "BOOLEAN", "property_is_do_not_contact": "BOOLEAN",
