@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from leadscore.bench_sources import SOURCES as BENCH_SOURCES
 from leadscore.errors import LeadscoreError
 from leadscore.paths import resolve_db
 
@@ -198,6 +199,7 @@ def _cmd_bench(args: argparse.Namespace) -> None:
         keep=args.keep,
         scaling=args.scaling,
         seed=args.seed,
+        source=args.source,
         progress=_say,
     )
 
@@ -364,6 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", type=_PATH, default="data/bench", help="where the reports go (default data/bench)")
     bench.add_argument("--keep", action="store_true", help="keep the scratch warehouse and raw files (OUT/work)")
     bench.add_argument("--scaling", action="store_true", help="also run a quarter of the contacts: cost per event")
+    bench.add_argument("--source", choices=list(BENCH_SOURCES), default="raw",
+                       help="raw: the raw contract (default); hubspot+segment: the data written as Fivetran's "
+                       "HubSpot and Segment's tables, built through the adapters with identity stitching")
     bench.set_defaults(handler=_cmd_bench)
 
     calibrate = add("calibrate", "propose grid points and a threshold from the point-in-time backtest")
