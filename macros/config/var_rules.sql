@@ -185,26 +185,31 @@ account_top_contacts_count:
   means: contacts listed in account_scores.top_contacts
 backtest_decision_basis:
   type: choice
-  choices: [opportunity, first_mql_crossing]
-  accepts: one of opportunity, first_mql_crossing
-  means: when a backtest lead is judged
+  choices: [lead_age, first_mql_crossing, opportunity]
+  accepts: one of lead_age, first_mql_crossing, opportunity
+  means: when a backtest lead is judged (opportunity depends on the outcome, only to compare with old backtests)
+backtest_decision_age_days:
+  type: number
+  min: 0
+  accepts: a number of days >= 0
+  means: with backtest_decision_basis lead_age, how long after it was known every lead is judged
 backtest_gap_days:
   type: number
   min: 0
   at_most: backtest_horizon_days
   accepts: a number of days >= 0 and <= backtest_horizon_days
-  means: how long before its first opportunity a converted lead is judged
+  means: with backtest_decision_basis opportunity, how long before its first opportunity a converted lead is judged
 backtest_horizon_days:
   type: number
   above: 0
   accepts: a number of days > 0
-  means: a lead without an opportunity is judged at least this long before as_of
+  means: a lead converted when its first opportunity came within this many days after its decision instant
 backtest_holdout_pct:
   type: number
   above: 0
   below: 100
   accepts: a percentage in (0, 100)
-  means: the time-based hold-out, the last N percent of backtest leads
+  means: the hold-out cohort, the last N percent of backtest leads by creation
 challenger_grid:
   type: grid
   nullable: true

@@ -88,7 +88,7 @@ def feedback(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     ordered = sorted(before.values(), key=lambda row: row[0])
     leaked = [(row[0], row[1]) for row in ordered[:LEAKED_CONTACTS]]
-    control = next((row[0], row[1]) for row in ordered[LEAKED_CONTACTS:] if row[2] == "no_opportunity")
+    control = next((row[0], row[1]) for row in ordered[LEAKED_CONTACTS:] if not row[3])
     leaks_after_decisions(leaked, control, root / "leaks")
     load_directory(db_path, root / "leaks")
     build(db_path, as_of=AS_OF, project_dir=project, vars_yaml="{challenger_grid: calibrated}")
@@ -144,6 +144,66 @@ def test_backtest_has_both_outcomes_on_both_sides_of_the_holdout(feedback: dict[
     assert summary["learn"][1] + summary["test"][1] == summary["all"][1]
     assert 0 < summary["test"][2] < summary["test"][1]
     assert summary["all"][3] > 0.75, "the default grid ranks the generated converters well"
+
+
+def warehouse_rows(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_backtest_judges_every_lead_at_the_same_age_whatever_became_of_it(feedback: dict[str, Any]) -> None:
+    """The decision instant cannot see the outcome: the lead's age then (since it was known) has the
+    same distribution for converted and unconverted leads (the issue's leak: converted leads judged
+    just before their opportunity, the others at a random later age)."""
+    ages = warehouse_rows(
+        feedback["db"],
+        """select is_converted, epoch(decision_at) - epoch(known_from)
+        from main.int_backtest_decision_instants""",
+    )
+    converted = sorted(age for is_converted, age in ages if is_converted)
+    unconverted = sorted(age for is_converted, age in ages if not is_converted)
+    assert converted and unconverted
+    quantiles = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
+
+    def at(values: list[float], share: float) -> float:
+        return values[round(share * (len(values) - 1))]
+
+    assert [at(converted, q) for q in quantiles] == pytest.approx([at(unconverted, q) for q in quantiles])
+
+
+def test_backtest_counts_the_leads_it_leaves_out_and_holds_out_the_last_cohort(feedback: dict[str, Any]) -> None:
+    candidates = dict(warehouse_rows(
+        feedback["db"],
+        "select coalesce(exclusion_reason, 'kept'), count(*) from main.int_backtest_candidates group by 1",
+    ))
+    [(leads, converted_before, horizon_not_over, before_known)] = serving_rows(
+        feedback["db"],
+        """select leads, left_out_converted_before_decision, left_out_horizon_not_over, left_out_before_known
+        from main.backtest_summary where grid_role = 'champion' and sample = 'all'""",
+    )
+    assert leads == candidates["kept"]
+    assert converted_before == candidates.get("converted_before_decision", 0) > 0
+    assert horizon_not_over == candidates.get("horizon_not_over", 0) > 0
+    assert before_known == candidates.get("before_known", 0)
+    assert leads + converted_before + horizon_not_over + before_known == sum(candidates.values())
+    # a lead that converted before its instant is not a backtest lead
+    [(early,)] = serving_rows(
+        feedback["db"],
+        """select count(*) from main.backtest_lead_scores
+        where first_opportunity_at is not null and first_opportunity_at <= decision_at""",
+    )
+    assert early == 0
+    # the hold-out is a cohort: every test lead was created after every learning lead
+    [(last_learned, first_tested)] = serving_rows(
+        feedback["db"],
+        """select max(case when sample = 'learn' then created_at end),
+            min(case when sample = 'test' then created_at end)
+        from main.backtest_lead_scores where grid_role = 'champion'""",
+    )
+    assert last_learned <= first_tested
 
 
 @pytest.mark.shipped_defaults

@@ -1,7 +1,7 @@
 {#- Every backtest lead scored as of its decision instant (int_backtest_decision_instants), with the
     champion grid and, when var challenger_grid is set, the challenger: what it scored then, whether
-    an opportunity followed, its sample in the time-based hold-out (the last backtest_holdout_pct
-    percent by decision instant are `test`) and its score decile (1 = best). -#}
+    an opportunity followed, its cohort (the last backtest_holdout_pct percent of the leads by creation
+    are the hold-out, `test`; the leads created before them are `learn`) and its score decile (1 = best). -#}
 {%- set holdout_pct = leadscore.number_var('backtest_holdout_pct') -%}
 
 with
@@ -19,6 +19,7 @@ backtest_scores as (
         feedback_scores.contact_id,
         feedback_scores.grid_role,
         feedback_scores.grid,
+        decision_instants.created_at,
         decision_instants.decision_at,
         decision_instants.decision_basis,
         decision_instants.is_converted,
@@ -40,7 +41,7 @@ backtest_scores as (
 ranked as (
     select
         *,
-        row_number() over (partition by grid_role order by decision_at asc, contact_id asc) as time_rank,
+        row_number() over (partition by grid_role order by created_at asc, contact_id asc) as cohort_rank,
         count(*) over (partition by grid_role) as backtest_leads,
         ntile(10) over (partition by grid_role order by lead_score desc, contact_id asc) as score_decile
     from backtest_scores
@@ -52,12 +53,13 @@ final as (
         contact_id,
         grid_role,
         grid,
+        created_at,
         decision_at,
         decision_basis,
         is_converted,
         first_opportunity_at,
         case
-            when time_rank <= ceil(backtest_leads * (100 - {{ holdout_pct }}) / 100.0) then 'learn'
+            when cohort_rank <= ceil(backtest_leads * (100 - {{ holdout_pct }}) / 100.0) then 'learn'
             else 'test'
         end as sample,
         fit_score,

@@ -1,11 +1,25 @@
 {#- How well each grid's scores at the decision instants predicted the opportunities that followed,
-    on all backtest leads and on each side of the time-based hold-out: AUC (the chance that a
-    converted lead outscored one that did not, ties counting half), and precision and recall of the
-    leads that were MQLs at mql_threshold. -#}
+    on all backtest leads and on each cohort (learn, and the hold-out test: the leads created last):
+    AUC (the chance that a converted lead outscored one that did not, ties counting half), and precision
+    and recall of the leads that were MQLs at mql_threshold; and the contacts the backtest left out, by
+    reason (int_backtest_candidates). -#}
 with
 
 backtest_scores as (
     select * from {{ ref('backtest_lead_scores') }}
+),
+
+candidates as (
+    select * from {{ ref('int_backtest_candidates') }}
+),
+
+left_out as (
+    select
+        sum(case when exclusion_reason = 'converted_before_decision' then 1 else 0 end)
+            as converted_before_decision,
+        sum(case when exclusion_reason = 'horizon_not_over' then 1 else 0 end) as horizon_not_over,
+        sum(case when exclusion_reason = 'before_known' then 1 else 0 end) as before_known
+    from candidates
 ),
 
 samples as (
@@ -76,8 +90,12 @@ final as (
         case when predicted_mqls > 0 then cast(true_positives as double) / predicted_mqls end as mql_precision,
         case when converted_leads > 0 then cast(true_positives as double) / converted_leads end as mql_recall,
         decided_from,
-        decided_to
+        decided_to,
+        coalesce(left_out.converted_before_decision, 0) as left_out_converted_before_decision,
+        coalesce(left_out.horizon_not_over, 0) as left_out_horizon_not_over,
+        coalesce(left_out.before_known, 0) as left_out_before_known
     from counted
+    cross join left_out
 )
 
 select * from final

@@ -1,0 +1,155 @@
+{#- Every contact the backtest could judge, the instant it is judged at and, when it is left out, why.
+    The instant is chosen the same way for every lead whatever became of it (docs/backtest-and-calibration.md):
+    with var backtest_decision_basis lead_age (the default), backtest_decision_age_days after the lead was
+    known (its creation, or the first event the warehouse holds when later). It converted when its first
+    opportunity came after that instant and within backtest_horizon_days. Left out, and counted in
+    backtest_summary: a lead whose first opportunity came at or before its instant (converted_before_decision),
+    and one whose horizon is not over at as_of (horizon_not_over).
+    With first_mql_crossing, a lead whose score first crossed mql_threshold (mql_events) before any
+    opportunity is judged at that crossing, the others by their age. The basis opportunity (a converted lead
+    judged backtest_gap_days before its opportunity, the others at an instant drawn from a hash of their
+    id) depends on the outcome and leaks it through lead age: kept only to compare with older backtests. -#}
+{%- set gap_days = leadscore.number_var('backtest_gap_days') -%}
+{%- set age_seconds = (leadscore.number_var('backtest_decision_age_days') * 86400) | int -%}
+{%- set horizon_seconds = (leadscore.number_var('backtest_horizon_days') * 86400) | int -%}
+{%- set as_of = leadscore.as_of_timestamp() -%}
+{%- set horizon_end = dbt.dateadd('second', -horizon_seconds, as_of) -%}
+{%- set basis = leadscore.choice_var('backtest_decision_basis') -%}
+
+with
+
+contacts as (
+    select * from {{ ref('int_contacts') }}
+),
+
+opportunities as (
+    select * from {{ ref('int_opportunities') }}
+),
+
+events as (
+    select * from {{ ref('int_events') }}
+),
+
+first_opportunities as (
+    select
+        contact_id,
+        min(created_at) as first_opportunity_at
+    from opportunities
+    where
+        contact_id is not null
+        and created_at <= {{ as_of }}
+    group by contact_id
+),
+
+{# the first upward crossing of each contact, when the backtest is judged at crossings #}
+first_crossings as (
+    {%- if basis == 'first_mql_crossing' %}
+    select
+        contact_id,
+        min(crossed_at) as first_crossed_at
+    from {{ ref('mql_events') }}
+    where crossed_at is not null
+    group by contact_id
+    {%- else %}
+        select
+            contact_id,
+            cast(null as {{ dbt.type_timestamp() }}) as first_crossed_at
+        from contacts
+        where 1 = 0
+    {%- endif %}
+),
+
+observation as (
+    select min(occurred_at) as observed_from
+    from events
+    where occurred_at <= {{ as_of }}
+),
+
+known_contacts as (
+    select
+        contacts.contact_id,
+        contacts.created_at,
+        first_opportunities.first_opportunity_at,
+        first_crossings.first_crossed_at,
+        case
+            when observation.observed_from > contacts.created_at then observation.observed_from
+            else contacts.created_at
+        end as known_from
+    from contacts
+    cross join observation
+    left join first_opportunities
+        on contacts.contact_id = first_opportunities.contact_id
+    left join first_crossings
+        on contacts.contact_id = first_crossings.contact_id
+    where contacts.created_at <= {{ as_of }}
+),
+
+instants_chosen as (
+    select
+        contact_id,
+        created_at,
+        first_opportunity_at,
+        known_from,
+        case
+            when first_crossed_at < coalesce(first_opportunity_at, {{ horizon_end }})
+                and first_crossed_at <= {{ horizon_end }}
+                then 'first_mql_crossing'
+            {%- if basis == 'opportunity' %}
+            when first_opportunity_at is not null then 'opportunity'
+            else 'no_opportunity'
+            {%- else %}
+            else 'lead_age'
+            {%- endif %}
+        end as decision_basis,
+        case
+            when first_crossed_at < coalesce(first_opportunity_at, {{ horizon_end }})
+                and first_crossed_at <= {{ horizon_end }}
+                then first_crossed_at
+            {%- if basis == 'opportunity' %}
+            when first_opportunity_at is not null
+                then {{ dbt.dateadd('second', -(gap_days * 86400) | int, 'first_opportunity_at') }}
+            when known_from <= {{ horizon_end }}
+                then {{ dbt.dateadd(
+                    'second',
+                    'cast(floor(' ~ leadscore.hash_fraction('contact_id') ~ ' * '
+                    ~ dbt.datediff('known_from', horizon_end, 'second') ~ ') as ' ~ dbt.type_bigint() ~ ')',
+                    'known_from'
+                ) }}
+            {%- else %}
+            else {{ dbt.dateadd('second', age_seconds, 'known_from') }}
+            {%- endif %}
+        end as decision_at
+    from known_contacts
+),
+
+outcomes as (
+    select
+        *,
+        {{ dbt.dateadd('second', horizon_seconds, 'decision_at') }} as horizon_ends_at
+    from instants_chosen
+),
+
+final as (
+    select
+        contact_id,
+        created_at,
+        decision_at,
+        decision_basis,
+        case decision_basis
+            when 'opportunity' then true
+            when 'no_opportunity' then false
+            else coalesce(first_opportunity_at > decision_at and first_opportunity_at <= horizon_ends_at, false)
+        end as is_converted,
+        first_opportunity_at,
+        known_from,
+        case
+            when decision_at is null or decision_at < known_from then 'before_known'
+            {#- the leaky basis: judged before the opportunity, or early enough for a horizon, by construction -#}
+            when decision_basis in ('opportunity', 'no_opportunity') then null
+            when first_opportunity_at <= decision_at then 'converted_before_decision'
+            when horizon_ends_at > {{ as_of }} then 'horizon_not_over'
+        end as exclusion_reason
+    from outcomes
+)
+
+select * from final
