@@ -27,6 +27,7 @@ import importlib.util
 import json
 import math
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -111,6 +112,7 @@ class Calibration:
     warnings: list[str]
     written: list[Path]
     proposal_scores: dict[str, float] = field(default_factory=dict)  # contact_id -> score (test cohort)
+    timings: list[tuple[str, float, float]] = field(default_factory=list)  # step, wall s, CPU s
 
     def measure(self, name: str) -> Measures | None:
         return next((m for m in self.measures if m.name == name), None)
@@ -329,6 +331,19 @@ def _lift(support: int, converted: int, base: float) -> tuple[float | None, floa
     return rate, (rate / base if base > 0 else None)
 
 
+class _Clock:
+    """Wall and CPU seconds of each step (printed by `python -m leadscore.calibrate_bench`)."""
+
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, float, float]] = []
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, step: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.steps.append((step, wall - self._wall, cpu - self._cpu))
+        self._wall, self._cpu = wall, cpu
+
+
 def calibrate(
     db_path: Path,
     *,
@@ -341,9 +356,6 @@ def calibrate(
     write: bool = True,
     progress: Progress | None = None,
 ) -> Calibration:
-    from leadscore import discovery
-
-    say = progress or (lambda _message: None)
     if mql_share_pct is not None and capacity_per_month is not None:
         raise LeadscoreError("give --mql-share or --capacity, not both")
     if mql_share_pct is not None and not 0 < mql_share_pct <= 100:
@@ -353,9 +365,37 @@ def calibrate(
     if max_points <= 0:
         raise LeadscoreError(f"--max-points must be > 0, got {max_points:g}")
     _require_libraries()
+    clock = _Clock()
     backtest = load_backtest(db_path, serving)
+    clock.lap("read the backtest")
     grid_name = name if name is not None else default_name()
     check_name(project_dir, grid_name, backtest.grid)
+    current = [row for kind in KINDS for row in read_grid(project_dir, kind, backtest.grid)]
+    calibration = propose(backtest, grid_name, current, mql_share_pct=mql_share_pct,
+                          capacity_per_month=capacity_per_month, max_points=max_points, progress=progress,
+                          clock=clock)
+    if write:
+        calibration.written = write_proposal(project_dir, calibration)
+        clock.lap("write the grid")
+    return calibration
+
+
+def propose(
+    backtest: Backtest,
+    grid_name: str,
+    current_rules: Sequence[dict[str, str]],
+    *,
+    mql_share_pct: float | None = None,
+    capacity_per_month: float | None = None,
+    max_points: float = DEFAULT_MAX_POINTS,
+    progress: Progress | None = None,
+    clock: _Clock | None = None,
+) -> Calibration:
+    """Candidates, points, measures, threshold and warnings for a backtest (nothing written)."""
+    from leadscore import discovery
+
+    say = progress or (lambda _message: None)
+    clock = clock or _Clock()
     labels = backtest.converted
     for side, leads in (("learning", backtest.learn), ("test", backtest.test)):
         if len(set(labels[leads].tolist())) < 2:
@@ -372,9 +412,11 @@ def calibrate(
     fit_candidates = discovery.fit_candidates(data, learn.tolist(), min_support)
     engagement_candidates = discovery.engagement_candidates(data, learn.tolist(), min_support)
     matrix = discovery.feature_matrix(data, fit_candidates, engagement_candidates)
+    clock.lap("candidate rules and their features")
     say(f"Candidate rules: {len(fit_candidates)} fit rules on {len({r.rule_group for r in fit_candidates})} "
         f"attributes, {len(engagement_candidates)} engagement rules (each on at least {min_support} learning leads)")
     coefficients, c_chosen = fit_points(matrix[learn], labels[learn], say)
+    clock.lap("points: cross-validated logistic regression")
 
     candidates = [("fit_rules", rule) for rule in fit_candidates] + [
         ("engagement_rules", rule) for rule in engagement_candidates]
@@ -396,11 +438,13 @@ def calibrate(
                                    backtest.settings, backtest.adjustments)
     results = [measures(f"current grid ({backtest.grid})", backtest.current_score[test], labels[test]),
                measures(f"proposal ({grid_name})", scores[test], labels[test])]
+    clock.lap("the proposal scored as the engine scores it")
     ceiling_name, ceiling_scores = ceiling(matrix, backtest)
     if ceiling_scores is not None:
         results.append(measures(ceiling_name, ceiling_scores, labels[test]))
     else:
         results.append(Measures(ceiling_name, None, None))
+    clock.lap("LightGBM ceiling")
 
     monthly = leads_per_month(backtest.decided_at)
     if capacity_per_month is not None:
@@ -414,14 +458,11 @@ def calibrate(
         value, share, admitted, len(scores), int((scores == value).sum()),
         true_positives / int(admitted_test.sum()) if admitted_test.any() else None,
         true_positives / int(labels[test].sum()), monthly, note)
-
-    warnings = _warnings(project_dir, backtest.grid, proposed, max_points)
     calibration = Calibration(
         grid_name, backtest.grid, len(learn), int(labels[learn].sum()), len(test), int(labels[test].sum()),
-        len(candidates), c_chosen, proposed, results, threshold, warnings, [],
-        {backtest.contact_ids[lead]: float(scores[lead]) for lead in test})
-    if write:
-        calibration.written = write_proposal(project_dir, calibration)
+        len(candidates), c_chosen, proposed, results, threshold, _warnings(current_rules, proposed, max_points),
+        [], {backtest.contact_ids[lead]: float(scores[lead]) for lead in test}, clock.steps)
+    clock.lap("threshold and warnings")
     return calibration
 
 
@@ -431,14 +472,14 @@ def _rule_key(kind: str, row: dict[str, str]) -> tuple[str, ...]:
     return tuple((row.get(name) or "").strip().lower() for name in fields)
 
 
-def _warnings(project_dir: Path, current_grid: str, proposed: Sequence[ProposedRule], bound: float) -> list[str]:
+def _warnings(current_rules: Sequence[dict[str, str]], proposed: Sequence[ProposedRule], bound: float) -> list[str]:
     current: dict[tuple[str, ...], tuple[str, float]] = {}
-    for kind in KINDS:
-        for row in read_grid(project_dir, kind, current_grid):
-            try:
-                current[(kind, *_rule_key(kind, row))] = (row["rule_id"], float(row.get("points") or 0))
-            except ValueError:
-                continue
+    for row in current_rules:
+        kind = "fit_rules" if "rule_group" in row else "engagement_rules"
+        try:
+            current[(kind, *_rule_key(kind, row))] = (row["rule_id"], float(row.get("points") or 0))
+        except ValueError:
+            continue
     warnings = []
     for rule in proposed:
         if abs(rule.points) > bound:
@@ -550,7 +591,8 @@ def measure_lines(result: Calibration) -> list[str]:
 def threshold_lines(result: Calibration) -> list[str]:
     t = result.threshold
     lines = [f"Threshold for the proposal: {t.score:g} admits {t.admitted:,} of {t.leads:,} backtest leads "
-             f"({t.admitted / t.leads:.1%}; asked {t.share_target:.1%}, about {t.share_target * t.leads_per_month:,.0f} "
+             f"({t.admitted / t.leads:.1%}; asked {t.share_target:.1%}, "
+             f"about {t.share_target * t.leads_per_month:,.0f} "
              f"of {t.leads_per_month:,.0f} leads a month); {t.tied_at_threshold:,} leads score exactly {t.score:g}; "
              f"on the test cohort: precision {_fmt(t.precision, 2)}, recall {_fmt(t.recall, 2)}"]
     if t.note:

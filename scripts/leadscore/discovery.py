@@ -232,7 +232,8 @@ def fit_candidates(data: LeadData, learn: Sequence[int], min_support: int) -> li
         numbers = [number for _, number in present if number is not None]
         own: list[FitRule] = []
 
-        def add(operator: str, value: str, label: str, base: str, own: list[FitRule] = own) -> None:
+        def add(operator: str, value: str, label: str, base: str, own: list[FitRule] = own,
+                attribute: str = attribute, group: str = group) -> None:
             own.append(FitRule(ids.make(f"fit_{_slug(attribute, 30)}_{base}"), group, attribute, operator, value,
                                len(own) + 1, f"{attribute} {label}"))
 
