@@ -24,10 +24,10 @@ contacts as (
 
 attributes as (
     {%- for name in names %}
-    select cast('{{ name | replace("'", "''") }}' as {{ dbt.type_string() }}) as attribute
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select cast('{{ name | replace("'", "''") }}' as {{ dbt.type_string() }}) as attribute
     {%- endfor %}
 ),
 

@@ -18,10 +18,14 @@ final as (
         lower(trim(grid)) as grid,
         '{{ leadscore.choice_var("decay_method") }}' as decay_method,
         cast({{ leadscore.number_var('decay_half_life_days') }} as double) as decay_half_life_days,
-        cast({{ inactivity_days if inactivity_days is not none else leadscore.to_number('inactivity_days') }}
-            as double) as inactivity_days,
-        cast({{ inactivity_points if inactivity_points is not none else leadscore.to_number('inactivity_points') }}
-            as double) as inactivity_points,
+        cast(
+            {{ inactivity_days if inactivity_days is not none else leadscore.to_number('inactivity_days') }}
+            as double
+        ) as inactivity_days,
+        cast(
+            {{ inactivity_points if inactivity_points is not none else leadscore.to_number('inactivity_points') }}
+            as double
+        ) as inactivity_points,
         cast({{ engagement_cap if engagement_cap is not none else 'null' }} as double) as engagement_cap,
         cast({{ score_min if score_min is not none else 'null' }} as double) as lead_score_min,
         cast({{ score_max if score_max is not none else 'null' }} as double) as lead_score_max
