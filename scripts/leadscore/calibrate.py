@@ -174,7 +174,7 @@ def load_backtest(db_path: Path, serving: Path | None = None) -> Backtest:
     for contact_id, attribute, text, number in attributes:
         lead = position.get(str(contact_id))
         if lead is not None:
-            data.attributes.setdefault(str(attribute).lower(), {})[lead] = (
+            data.attributes.setdefault(str(attribute), {})[lead] = (
                 str(text), None if number is None else float(number))
     for contact_id, event_type, match_field, value, occurrences, decayed, age in engagement:
         lead = position.get(str(contact_id))

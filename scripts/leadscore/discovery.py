@@ -127,7 +127,7 @@ def fit_assignments(data: LeadData, rules: Sequence[FitRule]) -> dict[int, list[
     n = len(data.contact_ids)
     for positions in by_group.values():
         ordered = sorted(positions, key=lambda p: (rules[p].priority, rules[p].rule_id))
-        attributes = sorted({rules[p].attribute.lower() for p in ordered})
+        attributes = sorted({rules[p].attribute for p in ordered})
         columns = [data.attributes.get(attribute, {}) for attribute in attributes]
         winners: dict[tuple[tuple[str | None, float | None], ...], int | None] = {}
         for lead in range(n):
@@ -135,7 +135,7 @@ def fit_assignments(data: LeadData, rules: Sequence[FitRule]) -> dict[int, list[
             if key not in winners:
                 values = dict(zip(attributes, key, strict=True))
                 winners[key] = next(
-                    (p for p in ordered if rule_matches(*values[rules[p].attribute.lower()], rules[p].operator,
+                    (p for p in ordered if rule_matches(*values[rules[p].attribute], rules[p].operator,
                                                         rules[p].value)),
                     None,
                 )
