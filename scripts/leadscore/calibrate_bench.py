@@ -20,7 +20,7 @@ import numpy as np
 from leadscore.calibrate import Backtest, propose
 from leadscore.discovery import LeadData, Settings
 
-CATEGORICAL, VALUES, NUMERIC, URLS = 16, 12, 6, 20
+CATEGORICAL, VALUES, NUMERIC, URLS = 16, 12, 8, 20
 
 
 def synthetic_backtest(leads: int, seed: int) -> Backtest:
