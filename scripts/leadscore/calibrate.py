@@ -573,6 +573,9 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 def _describe(rule: ProposedRule) -> str:
     r = rule.rule
     if rule.kind == "fit_rules":
+        if r.operator == "between":
+            low, _, high = r.value.partition("|")
+            return f"{r.attribute} between {low} and {high}"
         value = r.value if len(r.value) <= 40 else r.value[:37] + "..."
         return f"{r.attribute} {r.operator} {value}".rstrip()
     return f"{r.event_type} {r.match_field} {r.operator} {r.value}".rstrip() + " (per event)"
@@ -639,7 +642,8 @@ def markdown_lines(result: Calibration) -> list[str]:
              f"{result.learn_leads:,} leads ({result.learn_converted:,} converted), tested on the "
              f"{result.test_leads:,} leads of the later cohort ({result.test_converted:,} converted). "
              f"{result.candidates} candidate rules; L1 logistic regression, C = {result.c_chosen:.3g} by "
-             f"{CV_FOLDS}-fold cross-validation on the learning cohort; 10 points per doubling of the odds.", "",
+             f"{CV_FOLDS}-fold cross-validation on the learning cohort (one-standard-error rule); 10 points per "
+             "doubling of the odds. Support, conversion and lift: on the learning cohort.", "",
              "| rule | kind | points | support | conversion | lift | what |", "|---|---|---:|---:|---:|---:|---|"]
     for rule in sorted(result.rules, key=lambda r: (r.kind, -abs(r.points))):
         lines.append(f"| {rule.rule.rule_id} | {rule.kind.split('_')[0]} | {_points_text(rule.points)} | "

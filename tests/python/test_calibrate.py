@@ -32,16 +32,17 @@ COLOURS = ("red", "green", "blue", "yellow", "purple")
 
 
 def planted_leads(out: Path, seed: int = 7) -> None:
-    """2,000 contacts created over 240 days; log-odds of converting -1.6 + ln 3 x [plan_interest high]
-    + 0.09 x visits; an opportunity 20 days after creation for the converted ones; a page view or two
-    in their first hours for everyone (a pricing page more often for the engaged)."""
+    """2,000 contacts created over 240 days; log-odds of converting -2.6 + ln 3 x [plan_interest high]
+    + 0.09 x visits + ln 2 x [viewed the pricing page]; an opportunity 20 days after creation for the
+    converted ones; a blog page view in their first hours for everyone, the pricing page for 30%."""
     rng = random.Random(seed)
     contacts, opportunities, events = [], [], []
     for number in range(CONTACTS):
         created = START + timedelta(days=240 * number / CONTACTS)
         interest = rng.choices(("high", "medium", "low", ""), weights=(25, 30, 35, 10))[0]
         visits = rng.randint(0, 25)
-        logit = -1.6 + math.log(3.0) * (interest == "high") + 0.09 * visits - 1.0
+        pricing = rng.random() < 0.3
+        logit = -2.6 + math.log(3.0) * (interest == "high") + 0.09 * visits + math.log(2.0) * pricing
         converted = rng.random() < 1 / (1 + math.exp(-logit))
         contact_id = f"P{number:05d}"
         contacts.append({"contact_id": contact_id, "created_at": iso(created), "email": f"lead{number}@example.org",
@@ -51,7 +52,7 @@ def planted_leads(out: Path, seed: int = 7) -> None:
                                   "created_at": iso(created + timedelta(days=20)), "stage": "open"})
         events.append({"event_id": f"E{number:05d}a", "contact_id": contact_id, "event_type": "page_view",
                        "occurred_at": iso(created + timedelta(hours=2)), "url": "https://example.org/blog/post"})
-        if rng.random() < 0.2 + 0.02 * visits:
+        if pricing:
             events.append({"event_id": f"E{number:05d}b", "contact_id": contact_id, "event_type": "page_view",
                            "occurred_at": iso(created + timedelta(hours=5)), "url": "https://example.org/pricing?x=1"})
     write_csv(out / "contacts.csv", contacts)
@@ -97,6 +98,10 @@ def test_discovery_finds_the_planted_attributes(planted: dict[str, Any]) -> None
     assert top and top[0] > 0 and top[0] > max(low or [0.0]), visits
     colour = points_by_value(calibration, "favourite_colour")
     assert all(abs(points) <= 3 for points in colour.values()), colour
+    # engagement: the pricing page as a URL rule (each view decays a little by the decision instant)
+    pricing = [rule for rule in calibration.rules if rule.kind == "engagement_rules"
+               and (rule.rule.match_field, rule.rule.operator, rule.rule.value) == ("url", "contains", "/pricing")]
+    assert pricing and pricing[0].points > 0, [rule.rule for rule in calibration.rules]
 
 
 def test_proposal_beats_the_default_grid_and_has_a_ceiling(planted: dict[str, Any]) -> None:
