@@ -127,6 +127,16 @@
         then {{ leadscore.quoted_cell('counts_as_sales_touch') }} || ' is not true or false'
 {%- endmacro %}
 
+{% macro identity_exclusion_problems() -%}
+    when not {{ leadscore.is_blank('node_type') }} and lower(trim(node_type)) not in ('contact', 'email', 'user_id', 'anonymous_id')
+        then {{ leadscore.quoted_cell('node_type') }} || ' is not contact, email, user_id, anonymous_id or empty (every type)'
+    when value_pattern is null then 'value_pattern is empty (write (|"") for an empty id)'
+    when copies > 1 then 'exclusion' || {{ leadscore.appears_times() }}
+    when not {{ leadscore.regex_compiles('value_pattern') }}
+        then 'regex ''' || value_pattern || ''' does not compile'
+    when {{ leadscore.is_blank('reason') }} then 'reason is empty (why the id is not one person''s)'
+{%- endmacro %}
+
 {% macro crm_field_mapping_columns() -%}
     lower(trim(source_column)) as normalised_source_column,
     count(*) over (partition by mapping, lower(trim(source_column))) as copies,

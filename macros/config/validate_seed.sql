@@ -111,6 +111,11 @@
             'columns': 'count(*) over (partition by lower(trim(stage))) as copies, '
                 ~ 'count(*) over (partition by ' ~ leadscore.to_integer('stage_order') ~ ') as order_copies',
             'problems': leadscore.lifecycle_stage_problems()}) }}
+    {%- elif kind == 'identity_exclusions' -%}
+        {{ return({
+            'label': 'exclusion', 'key': dbt.concat(["coalesce(node_type, '')", "'/'", 'value_pattern']),
+            'columns': "count(*) over (partition by lower(trim(coalesce(node_type, ''))), value_pattern) as copies",
+            'problems': leadscore.identity_exclusion_problems()}) }}
     {%- elif kind == 'crm_field_mappings' -%}
         {{ return({
             'label': 'mapping', 'key': dbt.concat(['mapping', "', source_column '", 'source_column']),

@@ -261,6 +261,56 @@ crm_field_mapping:
   column: mapping
   accepts: a mapping of seeds/crm_field_mappings.csv
   means: the CRM field names of crm_lead_sync
+hubspot_database:
+  type: text
+  nullable: true
+  accepts: a database name, or null (the target's database)
+  means: the database of the tables of Fivetran's HubSpot connector
+hubspot_schema:
+  type: text
+  accepts: a schema name (a non-empty text)
+  means: the schema of the tables of Fivetran's HubSpot connector
+marketo_database:
+  type: text
+  nullable: true
+  accepts: a database name, or null (the target's database)
+  means: the database of Fivetran's Marketo tables (source_systems marketo)
+marketo_schema:
+  type: text
+  accepts: a schema name (a non-empty text)
+  means: the schema of Fivetran's Marketo tables (source_systems marketo)
+salesforce_database:
+  type: text
+  nullable: true
+  accepts: a database name, or null (the target's database)
+  means: the database of Fivetran's Salesforce tables (source_systems salesforce)
+salesforce_schema:
+  type: text
+  accepts: a schema name (a non-empty text)
+  means: the schema of Fivetran's Salesforce tables (source_systems salesforce)
+segment_database:
+  type: text
+  nullable: true
+  accepts: a database name, or null (the target's database)
+  means: the database of Segment's warehouse tables (docs/sources/segment.md)
+segment_schema:
+  type: text
+  accepts: a schema name (a non-empty text)
+  means: the schema of Segment's warehouse tables
+rudderstack_database:
+  type: text
+  nullable: true
+  accepts: a database name, or null (the target's database)
+  means: the database of RudderStack's warehouse tables (docs/sources/segment.md)
+rudderstack_schema:
+  type: text
+  accepts: a schema name (a non-empty text)
+  means: the schema of RudderStack's warehouse tables
+identity_max_iterations:
+  type: integer
+  min: 1
+  accepts: a whole number >= 1
+  means: the most rounds of identity stitching (docs/identity.md); more hops fail the build
 {%- endset -%}
 {{ return(fromyaml(rules_yaml)) }}
 {%- endmacro %}

@@ -60,8 +60,30 @@
         "'#'",
         "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(mapping_fields), "'|'", 'mapping_id') ~ " from " ~ ref('product_line_mappings') ~ "), '')",
         "'#'",
+        leadscore.identity_resolution_fingerprint(),
+        "'#'",
         extra_text_sql
     ])) }}
+{%- endmacro %}
+
+{#- A SQL expression: which contact every id of the identity graph resolves to, as a short
+    order-independent fingerprint (count and sum of hashes); '' when no stitching is needed (raw
+    alone). A new link moves events, dated and loaded long ago, to a contact: the stored rows are
+    then recomputed (docs/identity.md). -#}
+{% macro identity_resolution_fingerprint() -%}
+    {%- if not execute or not leadscore.identity_stitching_needed() -%}{{ return("''") }}{%- endif -%}
+    {#- the table itself, not ref(): a unit test has no such input. It is always built before the
+        models that read this (they read int_events, which resolves events through it). -#}
+    {%- set nodes = (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', 'int_identity_resolved') | list -%}
+    {%- set resolved = adapter.get_relation(database=nodes[0].database, schema=nodes[0].schema,
+        identifier=nodes[0].alias or nodes[0].name) if nodes else none -%}
+    {%- if resolved is none -%}{{ return("''") }}{%- endif -%}
+    {%- set text = dbt.type_string() -%}
+    {%- set node = dbt.concat(['node_type', "':'", 'node_id', "'>'", "coalesce(contact_id, '')"]) -%}
+    {{ return("coalesce((select " ~ dbt.concat([
+        "cast(count(*) as " ~ text ~ ")", "':'", "cast(sum(hash(" ~ node ~ ")) as " ~ text ~ ")"
+    ]) ~ " from " ~ resolved ~ "), '')") }}
 {%- endmacro %}
 
 {#- A SQL expression: the latest load of the inputs that decide a contact's engagement rows. -#}

@@ -21,7 +21,7 @@ adjustments as (
         cast(null as {{ dbt.type_string() }}) as contact_id,
         cast(null as {{ dbt.type_string() }}) as reason,
         cast(null as {{ dbt.type_string() }}) as created_by,
-        cast(null as {{ dbt.type_float() }}) as points,
+        cast(null as double) as points,
         cast(null as {{ dbt.type_timestamp() }}) as created_at,
         cast(null as {{ dbt.type_timestamp() }}) as expires_at
     where 1 = 0

@@ -1,0 +1,26 @@
+{{ config(enabled='hubspot' in var('source_systems')) }}
+{#- Open events, one row per row of Fivetran's email_event_open (id: that of email_event). #}
+{%- set columns = leadscore.hubspot_source_columns('email_event_open') -%}
+
+with
+
+source as (
+    select * from {{ source('hubspot', 'email_event_open') }}
+),
+
+renamed as (
+    select
+        -- ids
+        cast(id as {{ dbt.type_string() }}) as email_event_id,
+
+        -- details (the connector's column names: seeds/source_event_mappings.csv names them)
+        nullif(trim(cast({{ leadscore.hubspot_column(columns, 'browser', dbt.type_string()) }} as {{ dbt.type_string() }})), '') as browser,
+        cast({{ leadscore.hubspot_column(columns, 'duration', dbt.type_bigint()) }} as {{ dbt.type_bigint() }}) as duration,
+        nullif(trim(cast({{ leadscore.hubspot_column(columns, 'ip_address', dbt.type_string()) }} as {{ dbt.type_string() }})), '') as ip_address,
+        nullif(trim(cast({{ leadscore.hubspot_column(columns, 'location', dbt.type_string()) }} as {{ dbt.type_string() }})), '') as location,
+        nullif(trim(cast({{ leadscore.hubspot_column(columns, 'user_agent', dbt.type_string()) }} as {{ dbt.type_string() }})), '') as user_agent
+
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,39 @@
+{{ config(enabled='marketo' in var('source_systems')) }}
+{#- activity_email_bounced as Fivetran writes it, one row per activity: ids as text (lead ids are
+    Marketo's integers), the activity's own columns under their connector names (the names
+    seeds/source_event_mappings.csv gives as url_field, asset_field, campaign_field), a column this
+    instance does not sync as a typed null. -#}
+{%- set columns = leadscore.marketo_column_names(source('marketo', 'activity_email_bounced')) -%}
+
+with
+
+source as (
+    select * from {{ source('marketo', 'activity_email_bounced') }}
+),
+
+renamed as (
+    select
+        -- ids
+        cast(id as {{ dbt.type_string() }}) as activity_id,
+        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+        {{ leadscore.marketo_column(columns, 'activity_type_id', dbt.type_bigint()) }} as activity_type_id,
+        {{ leadscore.marketo_column(columns, 'campaign_id', dbt.type_bigint()) }} as campaign_id,
+        {{ leadscore.marketo_column(columns, 'primary_attribute_value_id', dbt.type_bigint()) }} as primary_attribute_value_id,
+        {{ leadscore.marketo_column(columns, 'email_template_id', dbt.type_bigint()) }} as email_template_id,
+        {{ leadscore.marketo_column(columns, 'campaign_run_id', dbt.type_bigint()) }} as campaign_run_id,
+
+        -- strings
+        {{ leadscore.marketo_column(columns, 'primary_attribute_value', dbt.type_string()) }} as primary_attribute_value,
+        {{ leadscore.marketo_column(columns, 'category', dbt.type_string()) }} as category,
+        {{ leadscore.marketo_column(columns, 'subcategory', dbt.type_string()) }} as subcategory,
+        {{ leadscore.marketo_column(columns, 'details', dbt.type_string()) }} as details,
+        {{ leadscore.marketo_column(columns, 'email', dbt.type_string()) }} as email,
+
+        -- timestamps
+        cast(activity_date as {{ dbt.type_timestamp() }}) as activity_at,
+        {{ leadscore.marketo_column(columns, '_fivetran_synced', dbt.type_timestamp()) }} as synced_at
+
+    from source
+)
+
+select * from renamed
