@@ -27,7 +27,6 @@ QUANTILE_BINS = 10
 MAX_VALUES_PER_ATTRIBUTE = 25  # frequent values proposed as `eq` rules; the rest grouped
 MAX_RARE_VALUES = 60  # values listed in the rare group's `in` rule
 MAX_FIELD_VALUES = 15  # url / asset / campaign values proposed per event type
-FIELDS = ("url", "asset", "campaign")
 
 
 @dataclass(frozen=True)
