@@ -210,8 +210,10 @@ def _cmd_calibrate(args: argparse.Namespace) -> None:
     result = calibrate(
         resolve_db(args.db),
         serving=_optional_path(args.serving),
+        name=args.name,
         mql_share_pct=args.mql_share,
         capacity_per_month=args.capacity,
+        max_points=args.max_points,
         write=not args.dry_run,
         progress=_say,
     )
@@ -371,10 +373,13 @@ def build_parser() -> argparse.ArgumentParser:
                        "HubSpot and Segment's tables, built through the adapters with identity stitching")
     bench.set_defaults(handler=_cmd_bench)
 
-    calibrate = add("calibrate", "propose grid points and a threshold from the point-in-time backtest")
+    calibrate = add("calibrate", "discover rules and points in the point-in-time backtest: a new grid, a threshold")
+    calibrate.add_argument("--name", help="the new grid's name (default calibrated_<UTC date>_<time>); never reused")
+    calibrate.add_argument("--max-points", type=float, default=100.0, metavar="POINTS",
+                           help="warn about a rule beyond this many points either way (default 100)")
     share = calibrate.add_mutually_exclusive_group()
     share.add_argument("--mql-share", type=float, metavar="PCT",
-                       help="threshold keeping this percentage of leads (default: the current grid's share)")
+                       help="threshold keeping this percentage of leads (default 15)")
     share.add_argument("--capacity", type=float, metavar="LEADS",
                        help="threshold for a sales capacity of this many leads a month")
     calibrate.add_argument("--dry-run", action="store_true", help="print the proposal, write no grid")
