@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Two stamps: `make run` installs only what the main job needs (leadscore with dbt-core, dbt-duckdb
-# and duckdb); `make test` adds the extras (dev: pytest, ruff, sqlfluff; sync: drt; spark: pyspark).
+# and duckdb); `make test` adds the extras (dev: pytest, ruff, sqlfluff; sync: drt; spark: pyspark;
+# calibrate: scikit-learn, lightgbm).
 # `make run` after `make test` installs nothing; `make test` after `make run` adds only the extras.
 RUNTIME_STAMP := $(VENV)/.runtime-stamp
 EXTRAS_STAMP := $(VENV)/.extras-stamp
@@ -20,8 +21,8 @@ $(RUNTIME_STAMP): pyproject.toml
 	@touch $@
 
 $(EXTRAS_STAMP): $(RUNTIME_STAMP)
-	@echo "Installing the test, CRM sync and Spark extras (pytest, ruff, sqlfluff, drt, dbt-spark, pyspark) into $(VENV) (a few minutes the first time)..."
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,sync,spark]'
+	@echo "Installing the test, CRM sync, Spark and calibration extras (pytest, ruff, sqlfluff, drt, dbt-spark, pyspark, scikit-learn, lightgbm) into $(VENV) (a few minutes the first time)..."
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,sync,spark,calibrate]'
 	@touch $@
 
 runtime: $(RUNTIME_STAMP)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from leadscore.bench_sources import SOURCES as BENCH_SOURCES
 from leadscore.errors import LeadscoreError
 from leadscore.paths import resolve_db
 
@@ -213,6 +214,7 @@ def _cmd_bench(args: argparse.Namespace) -> None:
         keep=args.keep,
         scaling=args.scaling,
         seed=args.seed,
+        source=args.source,
         progress=_say,
     )
 
@@ -223,8 +225,10 @@ def _cmd_calibrate(args: argparse.Namespace) -> None:
     result = calibrate(
         resolve_db(args.db),
         serving=_optional_path(args.serving),
+        name=args.name,
         mql_share_pct=args.mql_share,
         capacity_per_month=args.capacity,
+        max_points=args.max_points,
         write=not args.dry_run,
         progress=_say,
     )
@@ -386,12 +390,18 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", type=_PATH, default="data/bench", help="where the reports go (default data/bench)")
     bench.add_argument("--keep", action="store_true", help="keep the scratch warehouse and raw files (OUT/work)")
     bench.add_argument("--scaling", action="store_true", help="also run a quarter of the contacts: cost per event")
+    bench.add_argument("--source", choices=list(BENCH_SOURCES), default="raw",
+                       help="raw: the raw contract (default); hubspot+segment: the data written as Fivetran's "
+                       "HubSpot and Segment's tables, built through the adapters with identity stitching")
     bench.set_defaults(handler=_cmd_bench)
 
-    calibrate = add("calibrate", "propose grid points and a threshold from the point-in-time backtest")
+    calibrate = add("calibrate", "discover rules and points in the point-in-time backtest: a new grid, a threshold")
+    calibrate.add_argument("--name", help="the new grid's name (default calibrated_<UTC date>_<time>); never reused")
+    calibrate.add_argument("--max-points", type=float, default=100.0, metavar="POINTS",
+                           help="warn about a rule beyond this many points either way (default 100)")
     share = calibrate.add_mutually_exclusive_group()
     share.add_argument("--mql-share", type=float, metavar="PCT",
-                       help="threshold keeping this percentage of leads (default: the current grid's share)")
+                       help="threshold keeping this percentage of leads (default 15)")
     share.add_argument("--capacity", type=float, metavar="LEADS",
                        help="threshold for a sales capacity of this many leads a month")
     calibrate.add_argument("--dry-run", action="store_true", help="print the proposal, write no grid")

@@ -5,12 +5,15 @@ JavaScript show a tooltip over each mark; no external script, style sheet, font 
 page works offline and can be mailed. Charts: score distribution (negative bands and outliers
 flagged), conversion by score band, conversion per rule, the grade matrix as a heat map, the funnel,
 calibration curves (conversion against score, per score decile, for each grid of the backtest) and
-the lift by decile; tables: backtest summary, MQL quality, ROI before / after, champion / challenger.
+the lift by decile; tables: the latest calibration proposal against the current grid and its
+ceiling (what `leadscore calibrate` wrote beside the grid), backtest summary, MQL quality, ROI
+before / after, champion / challenger.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -20,7 +23,7 @@ from typing import Any
 import duckdb
 
 from leadscore.errors import LeadscoreError
-from leadscore.paths import require_warehouse
+from leadscore.paths import PROJECT_DIR, require_warehouse
 from leadscore.serving import open_serving, serving_path_for
 
 REPORT_NAME = "leadscore_report.html"
@@ -312,7 +315,35 @@ SCRIPT = """
 """
 
 
-def render(con: duckdb.DuckDBPyConnection) -> str:
+def latest_calibration(project_dir: Path) -> Row | None:
+    """What the latest `leadscore calibrate` wrote beside its grid (seeds/grids/<name>__calibration.json)."""
+    found = sorted((project_dir / "seeds" / "grids").glob("*__calibration.json"), key=lambda path: path.stat().st_mtime)
+    if not found:
+        return None
+    try:
+        return dict(json.loads(found[-1].read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def calibration_section(calibration: Row | None) -> str:
+    if calibration is None:
+        return '<p class="muted">No calibration yet: `leadscore calibrate` proposes a grid from the backtest.</p>'
+    measures = calibration.get("measures") or []
+    rows = [{"name": m["name"], "auc": m["auc"], "precision_top": m["precision_top"],
+             **{f"d{row['decile']}": row["conversion"] for row in m.get("deciles") or []}} for m in measures]
+    threshold = calibration.get("threshold") or {}
+    note = (f"Proposal {calibration.get('name')} from the backtest of {calibration.get('current_grid')}: "
+            f"{len(calibration.get('rules') or [])} rules, measured on the {_num(calibration.get('test_leads'))} "
+            f"leads of the test cohort; threshold {_num(threshold.get('score'))} admits "
+            f"{_num(threshold.get('admitted'))} of {_num(threshold.get('leads'))} backtest leads. "
+            f"{len(calibration.get('warnings') or [])} warnings.")
+    columns = [("name", "scorer", "text"), ("auc", "AUC", "auc"), ("precision_top", "precision top 15%", "pct"),
+               *((f"d{number}", f"decile {number}", "pct") for number in range(1, 11))]
+    return f'<p class="note">{_e(note)}</p>' + _table(columns, rows)
+
+
+def render(con: duckdb.DuckDBPyConnection, calibration: Row | None = None) -> str:
     publication = _rows(con, "leadscore_publication")
     scores = con.execute(
         "select count(*), sum(case when is_mql then 1 else 0 end), max(as_of) from main.lead_scores"
@@ -393,6 +424,8 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         "<h2>Calibration</h2>",
         calibration_chart(deciles),
         lift_chart(deciles),
+        "<h2>Calibration proposal</h2>",
+        calibration_section(calibration),
         "<h2>Backtest</h2>",
         '<p class="note">Each lead scored as of its decision instant with what was known then; the hold-out '
         "(test) is the last part of the leads by decision instant.</p>",
@@ -421,13 +454,16 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
     return "\n".join(parts)
 
 
-def write_report(db_path: Path, out_dir: Path, serving: Path | None = None) -> Path:
-    """Render the report from the serving file into OUT/leadscore_report.html."""
+def write_report(
+    db_path: Path, out_dir: Path, serving: Path | None = None, project_dir: Path = PROJECT_DIR
+) -> Path:
+    """Render the report from the serving file (and the latest calibration of the project) into
+    OUT/leadscore_report.html."""
     require_warehouse(db_path)
     serving_path = serving_path_for(db_path, serving)
     con = open_serving(serving_path, db_path)
     try:
-        page = render(con)
+        page = render(con, latest_calibration(project_dir))
     except duckdb.Error as error:
         raise LeadscoreError(f"{serving_path}: cannot read the reports: {str(error).splitlines()[0]}") from None
     finally:

@@ -91,18 +91,20 @@ instants_chosen as (
         first_opportunity_at,
         known_from,
         case
-            when first_crossed_at < coalesce(first_opportunity_at, {{ horizon_end }})
+            when
+                first_crossed_at < coalesce(first_opportunity_at, {{ horizon_end }})
                 and first_crossed_at <= {{ horizon_end }}
                 then 'first_mql_crossing'
             {%- if basis == 'opportunity' %}
             when first_opportunity_at is not null then 'opportunity'
             else 'no_opportunity'
             {%- else %}
-            else 'lead_age'
+                else 'lead_age'
             {%- endif %}
         end as decision_basis,
         case
-            when first_crossed_at < coalesce(first_opportunity_at, {{ horizon_end }})
+            when
+                first_crossed_at < coalesce(first_opportunity_at, {{ horizon_end }})
                 and first_crossed_at <= {{ horizon_end }}
                 then first_crossed_at
             {%- if basis == 'opportunity' %}
@@ -116,7 +118,7 @@ instants_chosen as (
                     'known_from'
                 ) }}
             {%- else %}
-            else {{ dbt.dateadd('second', age_seconds, 'known_from') }}
+                else {{ dbt.dateadd('second', age_seconds, 'known_from') }}
             {%- endif %}
         end as decision_at
     from known_contacts

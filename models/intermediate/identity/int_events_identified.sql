@@ -10,30 +10,30 @@
 with
 
 {% for system in var('source_systems') %}
-events_from_{{ system }} as (
-    select
-        event_id,
-        contact_id,
-        anonymous_id,
-        event_type,
-        url,
-        asset,
-        campaign,
-        properties,
-        occurred_at,
-        loaded_at,
-        source_system,
-        source_table,
-        email,
-        user_id
-    from {{ ref('stg_' ~ system ~ '__events') }}
-),
+    events_from_{{ system }} as (
+        select
+            event_id,
+            contact_id,
+            anonymous_id,
+            event_type,
+            url,
+            asset,
+            campaign,
+            properties,
+            occurred_at,
+            loaded_at,
+            source_system,
+            source_table,
+            email,
+            user_id
+        from {{ ref('stg_' ~ system ~ '__events') }}
+    ),
 
 {% endfor %}
 events_unioned as (
     {% for system in var('source_systems') %}
-    select * from events_from_{{ system }}
-    {% if not loop.last %}union all{% endif %}
+        select * from events_from_{{ system }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -84,13 +84,13 @@ identified as (
         and lower(events_unioned.anonymous_id) = by_anonymous_id.node_id
 ),
 {% else %}
-identified as (
-    select
-        *,
-        'source' as contact_resolved_by,
-        cast(null as {{ dbt.type_string() }}) as profile_id
-    from events_unioned
-),
+    identified as (
+        select
+            *,
+            'source' as contact_resolved_by,
+            cast(null as {{ dbt.type_string() }}) as profile_id
+        from events_unioned
+    ),
 {% endif %}
 
 final as (

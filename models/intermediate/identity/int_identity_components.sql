@@ -72,41 +72,42 @@ round_0 as (
 ),
 
 {% for round in range(1, rounds + 1) %}
-round_{{ round }} as (
-    select
-        node_key,
-        label_rank,
-        label_seen_at,
-        label_key,
-        linked_at,
-        case
-            when label_key <> previous_label_key or linked_at < previous_linked_at then {{ round }}
-            else previous_changed_round
-        end as last_changed_round
-    from (
+    round_{{ round }} as (
         select
-            adjacency.node_key,
-            previous.label_rank,
-            previous.label_seen_at,
-            previous.label_key,
-            greatest(previous.linked_at, adjacency.seen_at) as linked_at,
-            max(case when adjacency.is_self then previous.label_key end)
-                over (partition by adjacency.node_key) as previous_label_key,
-            max(case when adjacency.is_self then previous.linked_at end)
-                over (partition by adjacency.node_key) as previous_linked_at,
-            max(case when adjacency.is_self then previous.last_changed_round end)
-                over (partition by adjacency.node_key) as previous_changed_round,
-            row_number() over (
-                partition by adjacency.node_key
-                order by previous.label_rank, previous.label_seen_at, previous.label_key,
-                    greatest(previous.linked_at, adjacency.seen_at)
-            ) as candidate_rank
-        from adjacency
-        inner join round_{{ round - 1 }} as previous
-            on adjacency.neighbor_key = previous.node_key
-    ) as candidates
-    where candidate_rank = 1
-),
+            node_key,
+            label_rank,
+            label_seen_at,
+            label_key,
+            linked_at,
+            case
+                when label_key <> previous_label_key or linked_at < previous_linked_at then {{ round }}
+                else previous_changed_round
+            end as last_changed_round
+        from (
+            select
+                adjacency.node_key,
+                previous.label_rank,
+                previous.label_seen_at,
+                previous.label_key,
+                greatest(previous.linked_at, adjacency.seen_at) as linked_at,
+                max(case when adjacency.is_self then previous.label_key end)
+                    over (partition by adjacency.node_key) as previous_label_key,
+                max(case when adjacency.is_self then previous.linked_at end)
+                    over (partition by adjacency.node_key) as previous_linked_at,
+                max(case when adjacency.is_self then previous.last_changed_round end)
+                    over (partition by adjacency.node_key) as previous_changed_round,
+                row_number() over (
+                    partition by adjacency.node_key
+                    order by
+                        previous.label_rank, previous.label_seen_at, previous.label_key,
+                        greatest(previous.linked_at, adjacency.seen_at)
+                ) as candidate_rank
+            from adjacency
+            inner join round_{{ round - 1 }} as previous
+                on adjacency.neighbor_key = previous.node_key
+        ) as candidates
+        where candidate_rank = 1
+    ),
 
 {% endfor %}
 final as (

@@ -8,19 +8,19 @@
 with
 
 {% for system in var('source_systems') %}
-edges_from_{{ system }} as (
-    select
-        source_system,
-        source_table,
-        left_type,
-        left_id,
-        right_type,
-        right_id,
-        seen_at
-    from {{ ref('stg_' ~ system ~ '__identity_edges') }}
-),
+    edges_from_{{ system }} as (
+        select
+            source_system,
+            source_table,
+            left_type,
+            left_id,
+            right_type,
+            right_id,
+            seen_at
+        from {{ ref('stg_' ~ system ~ '__identity_edges') }}
+    ),
 
-{% if stitched %}
+    {% if stitched %}
 events_from_{{ system }} as (
     select
         source_system,
@@ -37,8 +37,8 @@ events_from_{{ system }} as (
 {% endfor %}
 identity_edges as (
     {% for system in var('source_systems') %}
-    select * from edges_from_{{ system }}
-    {% if not loop.last %}union all{% endif %}
+        select * from edges_from_{{ system }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 

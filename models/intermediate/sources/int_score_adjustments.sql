@@ -3,17 +3,17 @@
 with
 
 {% if 'raw' in var('source_systems') %}
-adjustments as (
-    select
-        adjustment_id,
-        contact_id,
-        reason,
-        created_by,
-        points,
-        created_at,
-        expires_at
-    from {{ ref('stg_raw__score_adjustments') }}
-),
+    adjustments as (
+        select
+            adjustment_id,
+            contact_id,
+            reason,
+            created_by,
+            points,
+            created_at,
+            expires_at
+        from {{ ref('stg_raw__score_adjustments') }}
+    ),
 {% else %}
 adjustments as (
     select

@@ -1,7 +1,7 @@
-{#- What `leadscore calibrate` learns from: for every backtest lead (champion grid), each rule that
-    touched it before its decision instant and by how much. A fit rule that applies is 1; an
-    engagement rule is its decayed occurrences, capped where the rule's max_points caps it, so that
-    points x feature_value is the rule's contribution for any points. -#}
+{#- The current grid's rule features (rule_conversion reads them): for every backtest lead
+    (champion grid), each rule that touched it before its decision instant and by how much. A fit
+    rule that applies is 1; an engagement rule is its decayed occurrences, capped where the rule's
+    max_points caps it, so that points x feature_value is the rule's contribution for any points. -#}
 with
 
 backtest_scores as (

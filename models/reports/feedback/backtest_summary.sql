@@ -69,6 +69,16 @@ counted as (
     group by grid_role, grid, sample
 ),
 
+counted_with_left_out as (
+    select
+        counted.*,
+        coalesce(left_out.converted_before_decision, 0) as left_out_converted_before_decision,
+        coalesce(left_out.horizon_not_over, 0) as left_out_horizon_not_over,
+        coalesce(left_out.before_known, 0) as left_out_before_known
+    from counted
+    cross join left_out
+),
+
 final as (
     select
         {{ dbt.concat(['grid_role', "'|'", 'sample']) }} as summary_id,
@@ -91,11 +101,10 @@ final as (
         case when converted_leads > 0 then cast(true_positives as double) / converted_leads end as mql_recall,
         decided_from,
         decided_to,
-        coalesce(left_out.converted_before_decision, 0) as left_out_converted_before_decision,
-        coalesce(left_out.horizon_not_over, 0) as left_out_horizon_not_over,
-        coalesce(left_out.before_known, 0) as left_out_before_known
-    from counted
-    cross join left_out
+        left_out_converted_before_decision,
+        left_out_horizon_not_over,
+        left_out_before_known
+    from counted_with_left_out
 )
 
 select * from final
