@@ -137,13 +137,16 @@ EVENT_MAPPINGS = [
 ]
 
 
-def create_marketo_tables(db_path: Path, schema: str = SCHEMA) -> None:
-    """The connector's tables, as Fivetran creates them, with the rows above."""
+def create_marketo_tables(db_path: Path, schema: str = SCHEMA, activity_tables: tuple[str, ...] | None = None) -> None:
+    """The connector's tables, as Fivetran creates them, with the rows above: the lead table and the
+    activity tables named (all of them by default)."""
     with duckdb.connect(str(db_path)) as con:
         con.execute(f"create schema if not exists {schema}")
         con.execute(f"create table {schema}.lead ({', '.join(f'{n} {t}' for n, t in LEAD_COLUMNS.items())})")
         con.executemany(f"insert into {schema}.lead values ({', '.join('?' * len(LEAD_COLUMNS))})", LEADS)
         for table, own in ACTIVITY_COLUMNS.items():
+            if activity_tables is not None and table not in activity_tables:
+                continue
             columns = {**COMMON, **own, "_fivetran_synced": "TIMESTAMPTZ"}
             con.execute(f"create table {schema}.{table} ({', '.join(f'{n} {t}' for n, t in columns.items())})")
             for name, activity_id, lead_id, at, campaign_id, primary, values in ACTIVITIES:
@@ -264,3 +267,33 @@ def test_a_mapping_to_a_missing_column_stops_the_build(tmp_path: Path) -> None:
     assert "\n" not in message
     assert "seed source_event_mappings, row marketo/activity_send_email/" in message
     assert "url_field 'webpage_url' is not a column of activity_send_email" in message
+
+
+def test_a_connection_with_only_leads_and_page_visits_builds(tmp_path: Path) -> None:
+    """Only `lead` and `activity_visit_webpage` synced: every other activity table reads as no rows, so
+    no lead is merged nor deleted and the page visits score."""
+    project = copy_project(tmp_path / "project", grids={
+        "fit_rules": FIT_RULES, "engagement_rules": ENGAGEMENT_RULES, "source_event_mappings": EVENT_MAPPINGS,
+    })
+    db_path = tmp_path / "warehouse.duckdb"
+    create_marketo_tables(db_path, activity_tables=("activity_visit_webpage",))
+    build(db_path, as_of=AS_OF, project_dir=project,
+          vars_yaml=f"{{source_systems: [marketo], marketo_schema: {SCHEMA}}}")
+
+    scored = {contact_id for (contact_id,) in query(serving_path_for(db_path),
+                                                     "select contact_id from main.lead_scores")}
+    assert scored == {SURVIVOR, MERGED, DELETED, UNSUBSCRIBED, SMALL}  # no merge nor delete table: all live
+    assert contributions(db_path, SURVIVOR)["mk_pricing"] == (20, 1)
+    assert contributions(db_path, DELETED)["mk_pricing"] == (20, 1)  # v3: no Delete Lead activity drops it
+    assert "mk_pricing" not in contributions(db_path, SMALL)  # the blog
+    events = dict(query(db_path, "select event_id, event_type from main.stg_marketo__events"))
+    assert events == {f"activity_visit_webpage:{visit}": "page_view" for visit in ("v1", "v2", "v3")}
+    # a table the connection did not write: no rows, its columns typed as when it exists
+    [(merges,)] = query(db_path, "select count(*) from main.base_marketo__activity_merge_leads")
+    assert merges == 0
+    types = dict(query(db_path, """
+        select column_name, data_type from information_schema.columns
+        where table_schema = 'main' and table_name = 'base_marketo__activity_click_email'
+    """))
+    assert (types["activity_id"], types["lead_id"], types["activity_at"]) == ("VARCHAR", "VARCHAR", "TIMESTAMP")
+    assert types["is_mobile_device"] == "BOOLEAN"

@@ -1,5 +1,5 @@
-{#- The column names of a connector table, lower-cased, read from the warehouse when the model is
-    compiled (Marketo's lead table holds each instance's own fields). Empty while dbt parses. -#}
+{#- The column names of a built relation (a base model), lower-cased, read from the warehouse when the
+    model is compiled. Empty while dbt parses. -#}
 {% macro marketo_column_names(relation) -%}
     {%- if not execute -%}
         {{ return([]) }}
@@ -9,6 +9,21 @@
         {%- do names.append(column.name | lower) -%}
     {%- endfor -%}
     {{ return(names) }}
+{%- endmacro %}
+
+{#- The column names of a Marketo connector table, lower-cased, read from the warehouse when the model
+    is compiled (the lead table holds each instance's own fields). A table the connection did not
+    write has none, so every column read through marketo_column is a typed null (and the model reads
+    leadscore.tracker_source: no rows); a required one (lead) stops the build with one line naming it
+    and the vars. Empty while dbt parses. -#}
+{% macro marketo_source_columns(table, required=false) -%}
+    {%- if execute and required and leadscore.tracker_relation('marketo', table) is none -%}
+        {{ exceptions.raise_compiler_error(
+            "source marketo." ~ table ~ ": no table " ~ source('marketo', table) ~ " (vars marketo_database,"
+            ~ " marketo_schema name where Fivetran's Marketo connector writes; docs/sources/marketo.md)"
+        ) }}
+    {%- endif -%}
+    {{ return(leadscore.tracker_column_names('marketo', table)) }}
 {%- endmacro %}
 
 {#- A column cast to a type, or a typed null when this instance's table does not have it. -#}

@@ -2,20 +2,20 @@
 {#- activity_fill_out_form as Fivetran writes it, one row per activity: ids as text (lead ids are
     Marketo's integers), the activity's own columns under their connector names (the names
     seeds/source_event_mappings.csv gives as url_field, asset_field, campaign_field), a column this
-    instance does not sync as a typed null. -#}
-{%- set columns = leadscore.marketo_column_names(source('marketo', 'activity_fill_out_form')) -%}
+    instance does not sync as a typed null, the table when the connection did not write it as no rows. -#}
+{%- set columns = leadscore.marketo_source_columns('activity_fill_out_form') -%}
 
 with
 
 source as (
-    select * from {{ source('marketo', 'activity_fill_out_form') }}
+    select * from {{ leadscore.tracker_source('marketo', 'activity_fill_out_form') }}
 ),
 
 renamed as (
     select
         -- ids
-        cast(id as {{ dbt.type_string() }}) as activity_id,
-        cast(lead_id as {{ dbt.type_string() }}) as lead_id,
+        {{ leadscore.marketo_column(columns, 'id', dbt.type_string()) }} as activity_id,
+        {{ leadscore.marketo_column(columns, 'lead_id', dbt.type_string()) }} as lead_id,
         {{ leadscore.marketo_column(columns, 'activity_type_id', dbt.type_bigint()) }} as activity_type_id,
         {{ leadscore.marketo_column(columns, 'campaign_id', dbt.type_bigint()) }} as campaign_id,
         {{ leadscore.marketo_column(columns, 'primary_attribute_value_id', dbt.type_bigint()) }} as primary_attribute_value_id,
@@ -31,7 +31,7 @@ renamed as (
         {{ leadscore.marketo_column(columns, 'user_agent', dbt.type_string()) }} as user_agent,
 
         -- timestamps
-        cast(activity_date as {{ dbt.type_timestamp() }}) as activity_at,
+        {{ leadscore.marketo_column(columns, 'activity_date', dbt.type_timestamp()) }} as activity_at,
         {{ leadscore.marketo_column(columns, '_fivetran_synced', dbt.type_timestamp()) }} as synced_at
 
     from source

@@ -8,7 +8,7 @@
     'phone', 'lead_source', 'number_of_employees', 'annual_revenue', 'unsubscribed', 'marketing_suspended',
     'created_at', 'updated_at',
 ] -%}
-{%- set columns = leadscore.marketo_column_names(source('marketo', 'lead')) -%}
+{%- set columns = leadscore.marketo_source_columns('lead', required=true) -%}
 
 with
 
@@ -19,7 +19,7 @@ source as (
 renamed as (
     select
         -- ids
-        cast(id as {{ dbt.type_string() }}) as lead_id,
+        {{ leadscore.marketo_column(columns, 'id', dbt.type_string()) }} as lead_id,
 
         -- strings
         {{ leadscore.marketo_column(columns, 'email', dbt.type_string()) }} as email,
