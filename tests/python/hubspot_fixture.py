@@ -4,6 +4,7 @@ one case per behaviour the adapter promises (merges, deletes, shared addresses, 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -223,12 +224,17 @@ _email_event("e-plain-unsub", "STATUSCHANGE", "plain@acme.example", "2024-06-13 
 _email_event("e-stranger-open", "OPEN", "stranger@nowhere.example", "2024-06-14 10:00:00")
 
 
-def write_hubspot_tables(db_path: Path, schema: str = SCHEMA) -> None:
-    """Create (replace) every table of the fixture in schema of the DuckDB file db_path."""
+def write_hubspot_tables(db_path: Path, schema: str = SCHEMA, tables: Collection[str] | None = None) -> None:
+    """Create (replace) the tables of the fixture (all, or those named: a connection syncing only some
+    objects) in schema of the DuckDB file db_path."""
+    unknown_tables = set(tables or ()) - set(TABLES)
+    assert not unknown_tables, f"tables {unknown_tables} are not the fixture's"
     con = duckdb.connect(str(db_path))
     try:
         con.execute(f"create schema if not exists {schema}")
         for table, columns in TABLES.items():
+            if tables is not None and table not in tables:
+                continue
             ddl = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
             con.execute(f'create or replace table {schema}."{table}" ({ddl})')
             for row in ROWS[table]:

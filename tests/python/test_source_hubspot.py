@@ -3,7 +3,9 @@
 public tables say that a custom property scores through a fit rule, a merged contact is no lead and its
 activity scores on its survivor, a deleted contact and HubSpot's filtered events are not scored, an
 address two contacts share counts its event once, a click's url matches a url rule, the mapping seed
-decides the event types, and a won deal is an opportunity."""
+decides the event types, and a won deal is an opportunity. A second build, of a warehouse holding only
+contact, email_event and email_event_open, scores the same leads and counts the opens (a table the
+connection did not sync reads as no rows)."""
 
 from __future__ import annotations
 
@@ -191,3 +193,40 @@ def test_a_mapping_naming_a_missing_column_stops_the_build_naming_the_row(
     assert "\n" not in message
     assert "seed source_event_mappings, row hubspot/email_event_click/: url_field 'link_url' is not a column" in message
     assert "called by" not in message
+
+
+# A connection syncing only contacts and marketing email (opens): no company, deal, engagement, form,
+# click or status change table in the warehouse.
+SYNCED_TABLES = ("contact", "email_event", "email_event_open")
+
+
+def test_a_connection_syncing_only_contacts_and_email_opens_builds(tmp_path_factory: pytest.TempPathFactory) -> None:
+    root = tmp_path_factory.mktemp("source_hubspot_some_tables")
+    project = copy_project(root / "project", grids={
+        "fit_rules": FIT_RULES, "engagement_rules": ENGAGEMENT_RULES, "source_event_mappings": EVENT_MAPPINGS,
+    })
+    db_path = root / "warehouse.duckdb"
+    hubspot.write_hubspot_tables(db_path, tables=SYNCED_TABLES)
+    written = {str(table) for (table,) in query(
+        db_path, "select table_name from information_schema.tables where table_schema = 'hubspot'"
+    )}
+    assert written == set(SYNCED_TABLES)
+    build(db_path, as_of=AS_OF, project_dir=project, vars_yaml="{source_systems: [hubspot]}")
+    serving = serving_path_for(db_path)
+
+    # the contacts are scored as with every table: the same leads, the custom properties' fit
+    leads = dict(query(serving, "select contact_id, fit_score from main.lead_scores"))
+    expected = {hubspot.SURVIVOR, hubspot.SHARED_FIRST, hubspot.SHARED_SECOND, hubspot.ENTERPRISE, hubspot.PLAIN}
+    assert set(leads) == {str(contact) for contact in expected}
+    assert leads[str(hubspot.ENTERPRISE)] == 35
+    # the opens are counted (the shared address's once, the deleted contact's not); the mapped tables the
+    # connection did not write (clicks, status changes, forms, meetings) read as no rows
+    scored = contributions({"serving": serving})
+    engagement_rules = {str(rule["rule_id"]) for rule in ENGAGEMENT_RULES}
+    engagement = {key: count for key, count in scored.items() if key[1] in engagement_rules}
+    assert engagement == {(str(hubspot.SHARED_FIRST), "team_open"): 1}
+    types = {str(event_type) for (event_type,) in query(
+        db_path, "select distinct event_type from main.int_events where source_system = 'hubspot'"
+    )}
+    assert types == {"email_open"}
+    assert query(db_path, "select count(*) from main.int_opportunities") == [(0,)]

@@ -6,13 +6,13 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'company') }}
+    select * from {{ leadscore.hubspot_source('company') }}
 ),
 
 renamed as (
     select
         -- ids
-        cast(id as {{ dbt.type_string() }}) as account_id,
+        cast({{ leadscore.hubspot_column(columns, 'id') }} as {{ dbt.type_string() }}) as account_id,
 
         -- strings
         {{ leadscore.hubspot_text(columns, property.account_name) }} as account_name,

@@ -9,13 +9,13 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'contact') }}
+    select * from {{ leadscore.hubspot_source('contact') }}
 ),
 
 renamed as (
     select
         -- ids
-        cast(id as {{ dbt.type_string() }}) as contact_id,
+        cast({{ leadscore.hubspot_column(columns, 'id') }} as {{ dbt.type_string() }}) as contact_id,
         cast({{ leadscore.hubspot_column(columns, property.account_id) }} as {{ dbt.type_string() }}) as account_id,
 
         -- strings

@@ -5,19 +5,19 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'contact_form_submission') }}
+    select * from {{ leadscore.hubspot_source('contact_form_submission') }}
 ),
 
 renamed as (
     select
         -- ids
         {{ dbt.hash(dbt.concat([
-            "cast(contact_id as " ~ dbt.type_string() ~ ")", "'|'",
+            "coalesce(cast(" ~ leadscore.hubspot_column(columns, 'contact_id') ~ " as " ~ dbt.type_string() ~ "), '')", "'|'",
             "coalesce(cast(" ~ leadscore.hubspot_column(columns, 'form_id') ~ " as " ~ dbt.type_string() ~ "), '')", "'|'",
             "coalesce(cast(" ~ leadscore.hubspot_column(columns, 'conversion_id') ~ " as " ~ dbt.type_string() ~ "), '')", "'|'",
-            "cast(" ~ adapter.quote('timestamp') ~ " as " ~ dbt.type_string() ~ ")",
+            "coalesce(cast(" ~ leadscore.hubspot_column(columns, 'timestamp') ~ " as " ~ dbt.type_string() ~ "), '')",
         ])) }} as form_submission_id,
-        cast(contact_id as {{ dbt.type_string() }}) as contact_id,
+        cast({{ leadscore.hubspot_column(columns, 'contact_id') }} as {{ dbt.type_string() }}) as contact_id,
 
         -- details (the connector's column names: seeds/source_event_mappings.csv names them)
         nullif(trim(cast({{ leadscore.hubspot_column(columns, 'form_id') }} as {{ dbt.type_string() }})), '') as form_id,
@@ -27,7 +27,7 @@ renamed as (
         nullif(trim(cast({{ leadscore.hubspot_column(columns, 'title') }} as {{ dbt.type_string() }})), '') as title,
 
         -- timestamps
-        cast({{ adapter.quote('timestamp') }} as {{ dbt.type_timestamp() }}) as submitted_at,
+        cast({{ leadscore.hubspot_column(columns, 'timestamp', dbt.type_timestamp()) }} as {{ dbt.type_timestamp() }}) as submitted_at,
         cast({{ leadscore.hubspot_column(columns, '_fivetran_synced', dbt.type_timestamp()) }} as {{ dbt.type_timestamp() }}) as synced_at
 
     from source

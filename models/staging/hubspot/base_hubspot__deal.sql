@@ -5,13 +5,13 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'deal') }}
+    select * from {{ leadscore.hubspot_source('deal') }}
 ),
 
 renamed as (
     select
         -- ids
-        cast(deal_id as {{ dbt.type_string() }}) as deal_id,
+        cast({{ leadscore.hubspot_column(columns, 'deal_id') }} as {{ dbt.type_string() }}) as deal_id,
         cast({{ leadscore.hubspot_column(columns, 'deal_pipeline_id') }} as {{ dbt.type_string() }}) as deal_pipeline_id,
         cast({{ leadscore.hubspot_column(columns, 'deal_pipeline_stage_id') }} as {{ dbt.type_string() }}) as deal_pipeline_stage_id,
 

@@ -6,17 +6,17 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'deal_pipeline_stage') }}
+    select * from {{ leadscore.hubspot_source('deal_pipeline_stage') }}
 ),
 
 renamed as (
     select
         -- ids
-        cast(stage_id as {{ dbt.type_string() }}) as deal_pipeline_stage_id,
+        cast({{ leadscore.hubspot_column(columns, 'stage_id') }} as {{ dbt.type_string() }}) as deal_pipeline_stage_id,
         cast({{ leadscore.hubspot_column(columns, 'pipeline_id') }} as {{ dbt.type_string() }}) as deal_pipeline_id,
 
         -- strings
-        lower(trim(label)) as stage,
+        lower(trim({{ leadscore.hubspot_column(columns, 'label') }})) as stage,
 
         -- numerics
         cast({{ leadscore.hubspot_column(columns, 'probability', dbt.type_float()) }} as {{ dbt.type_float() }}) as probability,

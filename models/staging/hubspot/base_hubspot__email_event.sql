@@ -6,19 +6,19 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'email_event') }}
+    select * from {{ leadscore.hubspot_source('email_event') }}
 ),
 
 renamed as (
     select
         -- ids
-        cast(id as {{ dbt.type_string() }}) as email_event_id,
+        cast({{ leadscore.hubspot_column(columns, 'id') }} as {{ dbt.type_string() }}) as email_event_id,
         cast({{ leadscore.hubspot_column(columns, 'email_campaign_id') }} as {{ dbt.type_string() }}) as email_campaign_id,
         cast({{ leadscore.hubspot_column(columns, 'sent_by_id') }} as {{ dbt.type_string() }}) as sent_by_id,
 
         -- strings
-        upper(trim(type)) as type,
-        lower(nullif(trim(recipient), '')) as recipient,
+        upper(trim({{ leadscore.hubspot_column(columns, 'type') }})) as type,
+        lower({{ leadscore.hubspot_text(columns, 'recipient') }}) as recipient,
 
         -- booleans
         {# an event HubSpot filtered out (a duplicate, a bot, an internal test) is not scored #}
@@ -26,7 +26,7 @@ renamed as (
             as is_filtered,
 
         -- timestamps
-        cast(created as {{ dbt.type_timestamp() }}) as created_at,
+        cast({{ leadscore.hubspot_column(columns, 'created', dbt.type_timestamp()) }} as {{ dbt.type_timestamp() }}) as created_at,
         cast({{ leadscore.hubspot_column(columns, '_fivetran_synced', dbt.type_timestamp()) }} as {{ dbt.type_timestamp() }}) as synced_at
 
     from source

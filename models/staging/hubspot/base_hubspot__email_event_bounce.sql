@@ -5,13 +5,13 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'email_event_bounce') }}
+    select * from {{ leadscore.hubspot_source('email_event_bounce') }}
 ),
 
 renamed as (
     select
         -- ids
-        cast(id as {{ dbt.type_string() }}) as email_event_id,
+        cast({{ leadscore.hubspot_column(columns, 'id') }} as {{ dbt.type_string() }}) as email_event_id,
 
         -- details (the connector's column names: seeds/source_event_mappings.csv names them)
         nullif(trim(cast({{ leadscore.hubspot_column(columns, 'category', dbt.type_string()) }} as {{ dbt.type_string() }})), '') as category,

@@ -5,13 +5,13 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'engagement_email') }}
+    select * from {{ leadscore.hubspot_source('engagement_email') }}
 ),
 
 renamed as (
     select
         -- ids
-        cast(engagement_id as {{ dbt.type_string() }}) as engagement_id,
+        cast({{ leadscore.hubspot_column(columns, 'engagement_id') }} as {{ dbt.type_string() }}) as engagement_id,
 
         -- details (the connector's column names: seeds/source_event_mappings.csv names them)
         nullif(trim(cast({{ leadscore.hubspot_column(columns, 'property_hs_email_subject') }} as {{ dbt.type_string() }})), '') as property_hs_email_subject,

@@ -5,13 +5,13 @@
 with
 
 source as (
-    select * from {{ source('hubspot', 'engagement_meeting') }}
+    select * from {{ leadscore.hubspot_source('engagement_meeting') }}
 ),
 
 renamed as (
     select
         -- ids
-        cast(engagement_id as {{ dbt.type_string() }}) as engagement_id,
+        cast({{ leadscore.hubspot_column(columns, 'engagement_id') }} as {{ dbt.type_string() }}) as engagement_id,
 
         -- details (the connector's column names: seeds/source_event_mappings.csv names them)
         nullif(trim(cast({{ leadscore.hubspot_column(columns, 'property_hs_meeting_title') }} as {{ dbt.type_string() }})), '') as property_hs_meeting_title,
