@@ -1,14 +1,11 @@
 {#- Salesforce custom fields: the columns of a connector table whose name ends in `_c` (Fivetran writes
     `Budget__c` as `budget_c`; a table written with the API's names keeps `__c`), found in the table itself
     when the model is compiled, so a field a team adds is an attribute without a code change. -#}
-{% macro salesforce_custom_fields(relation) -%}
-    {%- if not execute -%}
-        {{ return([]) }}
-    {%- endif -%}
+{% macro salesforce_custom_fields(table) -%}
     {%- set fields = [] -%}
-    {%- for column in adapter.get_columns_in_relation(relation) -%}
-        {%- if modules.re.match('^.*[a-z0-9]__?c$', column.name | lower) -%}
-            {%- do fields.append(column.name) -%}
+    {%- for name in leadscore.tracker_column_names('salesforce', table) -%}
+        {%- if modules.re.match('^.*[a-z0-9]__?c$', name) -%}
+            {%- do fields.append(name) -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(fields | sort) }}
@@ -16,9 +13,9 @@
 
 {#- The JSON object (as text, like the raw loader's custom_attributes) of the custom fields of a
     connector table, each under its lower-cased name, its value as text (null kept as null, on Spark too).
-    `{}` when there are none. -#}
-{% macro salesforce_custom_attributes(relation) -%}
-    {%- set fields = leadscore.salesforce_custom_fields(relation) -%}
+    `{}` when there are none (and when the connection did not write the table). -#}
+{% macro salesforce_custom_attributes(table) -%}
+    {%- set fields = leadscore.salesforce_custom_fields(table) -%}
     {%- if not fields -%}
         '{}'
     {%- else -%}

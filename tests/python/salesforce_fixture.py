@@ -4,6 +4,7 @@ reads, with the connector's column names and types (snake_case, custom fields wi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -188,11 +189,13 @@ ROWS: dict[str, list[dict[str, object]]] = {
 DEFAULTS = {"is_deleted": False, "_fivetran_synced": SYNCED}
 
 
-def write_salesforce_tables(db_path: Path, schema: str = SCHEMA) -> None:
-    """Create the connector's tables in db_path (schema `schema`) and insert the rows above."""
+def write_salesforce_tables(db_path: Path, schema: str = SCHEMA, tables: Iterable[str] | None = None) -> None:
+    """Create the connector's tables in db_path (schema `schema`) and insert the rows above: all of them, or
+    only `tables` (a connection that syncs some objects)."""
+    selected = TABLES if tables is None else {table: TABLES[table] for table in tables}
     with duckdb.connect(str(db_path)) as con:
         con.execute(f"create schema if not exists {schema}")
-        for table, columns in TABLES.items():
+        for table, columns in selected.items():
             names = [name for name, _ in columns]
             con.execute(f"drop table if exists {schema}.{table}")
             con.execute(f"create table {schema}.{table} ({', '.join(f'{n} {t}' for n, t in columns)})")

@@ -174,3 +174,19 @@ def test_a_mapping_naming_a_missing_field_stops_the_build(tmp_path: Path) -> Non
     assert "\n" not in message
     assert "asset_field 'call_notes' of salesforce / task is not a column" in message
     assert not query(db_path, "select * from information_schema.tables where table_name = 'lead_scores'")
+
+
+def test_a_connection_syncing_only_leads_and_campaign_members_builds(tmp_path: Path) -> None:
+    """The tables a connection did not sync read as no rows: leads alone are scored, with their responses."""
+    project = copy_project(tmp_path / "project", grids={
+        "fit_rules": FIT_RULES, "engagement_rules": ENGAGEMENT_RULES, "source_event_mappings": EVENT_MAPPINGS,
+    })
+    db_path = tmp_path / "warehouse.duckdb"
+    sf.write_salesforce_tables(db_path, tables=["lead", "campaign_member"])
+    build(db_path, as_of=AS_OF, project_dir=project,
+          vars_yaml="{source_systems: [salesforce], decay_method: none, inactivity_points: 0}")
+    scored = {row[0] for row in query(db_path, "select contact_id from main.lead_scores")}
+    # Otto, an unconverted lead; Carla's lead was converted into a contact the warehouse does not hold
+    assert scored == {OTTO_LEAD}
+    # the merged lead's response, typed by the catch-all row (no campaign table: no campaign name, no ebook)
+    assert occurrences(db_path, OTTO_LEAD) == {"sf_budget_high": 1, "sf_response": 1}

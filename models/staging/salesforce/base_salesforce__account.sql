@@ -1,36 +1,39 @@
 {{ config(enabled='salesforce' in var('source_systems')) }}
+{#- Every column through the salesforce_* macros (macros/sources/salesforce_tables.sql): a connection
+    without the account table reads as no rows, a column it lacks as a typed null. -#}
+{%- set table = 'account' %}
 with
 
 source as (
-    select * from {{ source('salesforce', 'account') }}
+    select * from {{ leadscore.salesforce_source(table) }}
 ),
 
 renamed as (
     select
         -- ids
-        id as account_id,
-        nullif(trim(master_record_id), '') as master_record_id,
-        nullif(trim(parent_id), '') as parent_account_id,
+        {{ leadscore.salesforce_text(table, 'id') }} as account_id,
+        {{ leadscore.salesforce_text(table, 'master_record_id') }} as master_record_id,
+        {{ leadscore.salesforce_text(table, 'parent_id') }} as parent_account_id,
 
         -- strings
-        nullif(trim(name), '') as account_name,
-        nullif(lower(trim(website)), '') as website,
-        nullif(trim(industry), '') as industry,
-        nullif(trim(billing_country), '') as country,
-        nullif(lower(trim(type)), '') as account_type,
-        {{ leadscore.salesforce_custom_attributes(source('salesforce', 'account')) }} as custom_attributes,
+        {{ leadscore.salesforce_text(table, 'name') }} as account_name,
+        {{ leadscore.salesforce_text(table, 'website', lower_case=true) }} as website,
+        {{ leadscore.salesforce_text(table, 'industry') }} as industry,
+        {{ leadscore.salesforce_text(table, 'billing_country') }} as country,
+        {{ leadscore.salesforce_text(table, 'type', lower_case=true) }} as account_type,
+        {{ leadscore.salesforce_custom_attributes(table) }} as custom_attributes,
 
         -- numerics
-        cast(number_of_employees as {{ dbt.type_bigint() }}) as employee_count,
-        cast(annual_revenue as double) as annual_revenue,
+        {{ leadscore.salesforce_column(table, 'number_of_employees', dbt.type_bigint()) }} as employee_count,
+        {{ leadscore.salesforce_column(table, 'annual_revenue', 'double') }} as annual_revenue,
 
         -- booleans
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
+        {{ leadscore.salesforce_flag(table, 'is_deleted') }} as is_deleted,
 
         -- timestamps
-        cast(created_date as {{ dbt.type_timestamp() }}) as created_at,
-        cast(last_modified_date as {{ dbt.type_timestamp() }}) as updated_at,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
+        {{ leadscore.salesforce_column(table, 'created_date', dbt.type_timestamp()) }} as created_at,
+        {{ leadscore.salesforce_column(table, 'last_modified_date', dbt.type_timestamp()) }} as updated_at,
+        {{ leadscore.salesforce_column(table, '_fivetran_synced', dbt.type_timestamp()) }} as synced_at
 
     from source
 )

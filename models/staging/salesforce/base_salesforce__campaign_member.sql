@@ -1,30 +1,33 @@
 {{ config(enabled='salesforce' in var('source_systems')) }}
+{#- Every column through the salesforce_* macros (macros/sources/salesforce_tables.sql): a connection
+    without the campaign_member table reads as no rows, a column it lacks as a typed null. -#}
+{%- set table = 'campaign_member' %}
 with
 
 source as (
-    select * from {{ source('salesforce', 'campaign_member') }}
+    select * from {{ leadscore.salesforce_source(table) }}
 ),
 
 renamed as (
     select
         -- ids
-        id as campaign_member_id,
-        nullif(trim(campaign_id), '') as campaign_id,
-        nullif(trim(lead_id), '') as lead_id,
-        nullif(trim(contact_id), '') as contact_record_id,
-        nullif(trim(lead_or_contact_id), '') as lead_or_contact_id,
+        {{ leadscore.salesforce_text(table, 'id') }} as campaign_member_id,
+        {{ leadscore.salesforce_text(table, 'campaign_id') }} as campaign_id,
+        {{ leadscore.salesforce_text(table, 'lead_id') }} as lead_id,
+        {{ leadscore.salesforce_text(table, 'contact_id') }} as contact_record_id,
+        {{ leadscore.salesforce_text(table, 'lead_or_contact_id') }} as lead_or_contact_id,
 
         -- strings
-        nullif(trim(status), '') as member_status,
+        {{ leadscore.salesforce_text(table, 'status') }} as member_status,
 
         -- booleans
-        coalesce(cast(has_responded as {{ dbt.type_boolean() }}), false) as has_responded,
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
+        {{ leadscore.salesforce_flag(table, 'has_responded') }} as has_responded,
+        {{ leadscore.salesforce_flag(table, 'is_deleted') }} as is_deleted,
 
         -- timestamps
-        cast(first_responded_date as {{ dbt.type_timestamp() }}) as first_responded_at,
-        cast(created_date as {{ dbt.type_timestamp() }}) as created_at,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
+        {{ leadscore.salesforce_column(table, 'first_responded_date', dbt.type_timestamp()) }} as first_responded_at,
+        {{ leadscore.salesforce_column(table, 'created_date', dbt.type_timestamp()) }} as created_at,
+        {{ leadscore.salesforce_column(table, '_fivetran_synced', dbt.type_timestamp()) }} as synced_at
 
     from source
 )

@@ -1,39 +1,42 @@
 {{ config(enabled='salesforce' in var('source_systems')) }}
+{#- Every column through the salesforce_* macros (macros/sources/salesforce_tables.sql): a connection
+    without the contact table reads as no rows, a column it lacks as a typed null. -#}
+{%- set table = 'contact' %}
 with
 
 source as (
-    select * from {{ source('salesforce', 'contact') }}
+    select * from {{ leadscore.salesforce_source(table) }}
 ),
 
 renamed as (
     select
         -- ids
-        id as contact_record_id,
-        nullif(trim(master_record_id), '') as master_record_id,
-        nullif(trim(account_id), '') as account_id,
-        nullif(trim(owner_id), '') as owner_id,
+        {{ leadscore.salesforce_text(table, 'id') }} as contact_record_id,
+        {{ leadscore.salesforce_text(table, 'master_record_id') }} as master_record_id,
+        {{ leadscore.salesforce_text(table, 'account_id') }} as account_id,
+        {{ leadscore.salesforce_text(table, 'owner_id') }} as owner_id,
 
         -- strings
-        nullif(lower(trim(email)), '') as email,
-        nullif(trim(first_name), '') as first_name,
-        nullif(trim(last_name), '') as last_name,
-        nullif(trim(title), '') as job_title,
-        nullif(trim(mailing_country), '') as country,
-        nullif(trim(mailing_state), '') as state,
-        nullif(trim(mailing_city), '') as city,
-        nullif(trim(phone), '') as phone,
-        nullif(lower(trim(lead_source)), '') as lead_source,
-        {{ leadscore.salesforce_custom_attributes(source('salesforce', 'contact')) }} as custom_attributes,
+        {{ leadscore.salesforce_text(table, 'email', lower_case=true) }} as email,
+        {{ leadscore.salesforce_text(table, 'first_name') }} as first_name,
+        {{ leadscore.salesforce_text(table, 'last_name') }} as last_name,
+        {{ leadscore.salesforce_text(table, 'title') }} as job_title,
+        {{ leadscore.salesforce_text(table, 'mailing_country') }} as country,
+        {{ leadscore.salesforce_text(table, 'mailing_state') }} as state,
+        {{ leadscore.salesforce_text(table, 'mailing_city') }} as city,
+        {{ leadscore.salesforce_text(table, 'phone') }} as phone,
+        {{ leadscore.salesforce_text(table, 'lead_source', lower_case=true) }} as lead_source,
+        {{ leadscore.salesforce_custom_attributes(table) }} as custom_attributes,
 
         -- booleans
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
-        cast(has_opted_out_of_email as {{ dbt.type_boolean() }}) as has_opted_out_of_email,
-        cast(do_not_call as {{ dbt.type_boolean() }}) as do_not_call,
+        {{ leadscore.salesforce_flag(table, 'is_deleted') }} as is_deleted,
+        {{ leadscore.salesforce_column(table, 'has_opted_out_of_email', dbt.type_boolean()) }} as has_opted_out_of_email,
+        {{ leadscore.salesforce_column(table, 'do_not_call', dbt.type_boolean()) }} as do_not_call,
 
         -- timestamps
-        cast(created_date as {{ dbt.type_timestamp() }}) as created_at,
-        cast(last_modified_date as {{ dbt.type_timestamp() }}) as updated_at,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
+        {{ leadscore.salesforce_column(table, 'created_date', dbt.type_timestamp()) }} as created_at,
+        {{ leadscore.salesforce_column(table, 'last_modified_date', dbt.type_timestamp()) }} as updated_at,
+        {{ leadscore.salesforce_column(table, '_fivetran_synced', dbt.type_timestamp()) }} as synced_at
 
     from source
 )

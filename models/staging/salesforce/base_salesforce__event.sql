@@ -1,35 +1,37 @@
 {{ config(enabled='salesforce' in var('source_systems')) }}
+{#- Every column through the salesforce_* macros (macros/sources/salesforce_tables.sql): a connection
+    without the event table reads as no rows, a column it lacks as a typed null. -#}
+{%- set table = 'event' %}
 with
 
 source as (
-    select * from {{ source('salesforce', 'event') }}
+    select * from {{ leadscore.salesforce_source(table) }}
 ),
 
 renamed as (
     select
         -- ids
-        id as event_record_id,
-        nullif(trim(who_id), '') as who_id,
-        nullif(trim(what_id), '') as what_id,
-        nullif(trim(account_id), '') as account_id,
+        {{ leadscore.salesforce_text(table, 'id') }} as event_record_id,
+        {{ leadscore.salesforce_text(table, 'who_id') }} as who_id,
+        {{ leadscore.salesforce_text(table, 'what_id') }} as what_id,
+        {{ leadscore.salesforce_text(table, 'account_id') }} as account_id,
 
         -- strings
-        nullif(trim(type), '') as event_record_type,
-        nullif(trim(event_subtype), '') as event_subtype,
-        nullif(trim(subject), '') as subject,
+        {{ leadscore.salesforce_text(table, 'type') }} as event_record_type,
+        {{ leadscore.salesforce_text(table, 'event_subtype') }} as event_subtype,
+        {{ leadscore.salesforce_text(table, 'subject') }} as subject,
 
         -- numerics
-        duration_in_minutes,
+        {{ leadscore.salesforce_column(table, 'duration_in_minutes', dbt.type_bigint()) }} as duration_in_minutes,
 
         -- booleans
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
+        {{ leadscore.salesforce_flag(table, 'is_deleted') }} as is_deleted,
 
         -- timestamps
-        coalesce(
-            cast(activity_date_time as {{ dbt.type_timestamp() }}), cast(activity_date as {{ dbt.type_timestamp() }})
-        ) as started_at,
-        cast(created_date as {{ dbt.type_timestamp() }}) as created_at,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
+        {{ leadscore.salesforce_column(table, ['activity_date_time', 'activity_date'], dbt.type_timestamp()) }}
+            as started_at,
+        {{ leadscore.salesforce_column(table, 'created_date', dbt.type_timestamp()) }} as created_at,
+        {{ leadscore.salesforce_column(table, '_fivetran_synced', dbt.type_timestamp()) }} as synced_at
 
     from source
 )

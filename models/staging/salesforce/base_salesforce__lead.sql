@@ -1,50 +1,53 @@
 {{ config(enabled='salesforce' in var('source_systems')) }}
+{#- Every column through the salesforce_* macros (macros/sources/salesforce_tables.sql): a connection
+    without the lead table reads as no rows, a column it lacks as a typed null. -#}
+{%- set table = 'lead' %}
 with
 
 source as (
-    select * from {{ source('salesforce', 'lead') }}
+    select * from {{ leadscore.salesforce_source(table) }}
 ),
 
 renamed as (
     select
         -- ids
-        id as lead_id,
-        nullif(trim(master_record_id), '') as master_record_id,
-        nullif(trim(converted_contact_id), '') as converted_contact_id,
-        nullif(trim(converted_account_id), '') as converted_account_id,
-        nullif(trim(converted_opportunity_id), '') as converted_opportunity_id,
-        nullif(trim(owner_id), '') as owner_id,
+        {{ leadscore.salesforce_text(table, 'id') }} as lead_id,
+        {{ leadscore.salesforce_text(table, 'master_record_id') }} as master_record_id,
+        {{ leadscore.salesforce_text(table, 'converted_contact_id') }} as converted_contact_id,
+        {{ leadscore.salesforce_text(table, 'converted_account_id') }} as converted_account_id,
+        {{ leadscore.salesforce_text(table, 'converted_opportunity_id') }} as converted_opportunity_id,
+        {{ leadscore.salesforce_text(table, 'owner_id') }} as owner_id,
 
         -- strings
-        nullif(lower(trim(email)), '') as email,
-        nullif(trim(first_name), '') as first_name,
-        nullif(trim(last_name), '') as last_name,
-        nullif(trim(title), '') as job_title,
-        nullif(trim(company), '') as company_name,
-        nullif(trim(industry), '') as industry,
-        nullif(trim(country), '') as country,
-        nullif(trim(state), '') as state,
-        nullif(trim(city), '') as city,
-        nullif(trim(phone), '') as phone,
-        nullif(lower(trim(lead_source)), '') as lead_source,
-        nullif(lower(trim(status)), '') as status,
-        {{ leadscore.salesforce_custom_attributes(source('salesforce', 'lead')) }} as custom_attributes,
+        {{ leadscore.salesforce_text(table, 'email', lower_case=true) }} as email,
+        {{ leadscore.salesforce_text(table, 'first_name') }} as first_name,
+        {{ leadscore.salesforce_text(table, 'last_name') }} as last_name,
+        {{ leadscore.salesforce_text(table, 'title') }} as job_title,
+        {{ leadscore.salesforce_text(table, 'company') }} as company_name,
+        {{ leadscore.salesforce_text(table, 'industry') }} as industry,
+        {{ leadscore.salesforce_text(table, 'country') }} as country,
+        {{ leadscore.salesforce_text(table, 'state') }} as state,
+        {{ leadscore.salesforce_text(table, 'city') }} as city,
+        {{ leadscore.salesforce_text(table, 'phone') }} as phone,
+        {{ leadscore.salesforce_text(table, 'lead_source', lower_case=true) }} as lead_source,
+        {{ leadscore.salesforce_text(table, 'status', lower_case=true) }} as status,
+        {{ leadscore.salesforce_custom_attributes(table) }} as custom_attributes,
 
         -- numerics
-        cast(number_of_employees as {{ dbt.type_bigint() }}) as employee_count,
-        cast(annual_revenue as double) as annual_revenue,
+        {{ leadscore.salesforce_column(table, 'number_of_employees', dbt.type_bigint()) }} as employee_count,
+        {{ leadscore.salesforce_column(table, 'annual_revenue', 'double') }} as annual_revenue,
 
         -- booleans
-        coalesce(cast(is_converted as {{ dbt.type_boolean() }}), false) as is_converted,
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
-        cast(has_opted_out_of_email as {{ dbt.type_boolean() }}) as has_opted_out_of_email,
-        cast(do_not_call as {{ dbt.type_boolean() }}) as do_not_call,
+        {{ leadscore.salesforce_flag(table, 'is_converted') }} as is_converted,
+        {{ leadscore.salesforce_flag(table, 'is_deleted') }} as is_deleted,
+        {{ leadscore.salesforce_column(table, 'has_opted_out_of_email', dbt.type_boolean()) }} as has_opted_out_of_email,
+        {{ leadscore.salesforce_column(table, 'do_not_call', dbt.type_boolean()) }} as do_not_call,
 
         -- timestamps
-        cast(created_date as {{ dbt.type_timestamp() }}) as created_at,
-        cast(last_modified_date as {{ dbt.type_timestamp() }}) as updated_at,
-        cast(converted_date as {{ dbt.type_timestamp() }}) as converted_at,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
+        {{ leadscore.salesforce_column(table, 'created_date', dbt.type_timestamp()) }} as created_at,
+        {{ leadscore.salesforce_column(table, 'last_modified_date', dbt.type_timestamp()) }} as updated_at,
+        {{ leadscore.salesforce_column(table, 'converted_date', dbt.type_timestamp()) }} as converted_at,
+        {{ leadscore.salesforce_column(table, '_fivetran_synced', dbt.type_timestamp()) }} as synced_at
 
     from source
 )

@@ -1,32 +1,35 @@
 {{ config(enabled='salesforce' in var('source_systems')) }}
+{#- Every column through the salesforce_* macros (macros/sources/salesforce_tables.sql): a connection
+    without the opportunity table reads as no rows, a column it lacks as a typed null. -#}
+{%- set table = 'opportunity' %}
 with
 
 source as (
-    select * from {{ source('salesforce', 'opportunity') }}
+    select * from {{ leadscore.salesforce_source(table) }}
 ),
 
 renamed as (
     select
         -- ids
-        id as opportunity_id,
-        nullif(trim(account_id), '') as account_id,
-        nullif(trim(campaign_id), '') as campaign_id,
+        {{ leadscore.salesforce_text(table, 'id') }} as opportunity_id,
+        {{ leadscore.salesforce_text(table, 'account_id') }} as account_id,
+        {{ leadscore.salesforce_text(table, 'campaign_id') }} as campaign_id,
 
         -- strings
-        nullif(lower(trim(stage_name)), '') as stage,
+        {{ leadscore.salesforce_text(table, 'stage_name', lower_case=true) }} as stage,
 
         -- numerics
-        cast(amount as double) as amount,
+        {{ leadscore.salesforce_column(table, 'amount', 'double') }} as amount,
 
         -- booleans
-        coalesce(cast(is_closed as {{ dbt.type_boolean() }}), false) as is_closed,
-        coalesce(cast(is_won as {{ dbt.type_boolean() }}), false) as is_won,
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
+        {{ leadscore.salesforce_flag(table, 'is_closed') }} as is_closed,
+        {{ leadscore.salesforce_flag(table, 'is_won') }} as is_won,
+        {{ leadscore.salesforce_flag(table, 'is_deleted') }} as is_deleted,
 
         -- timestamps
-        cast(created_date as {{ dbt.type_timestamp() }}) as created_at,
-        cast(close_date as {{ dbt.type_timestamp() }}) as close_date,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
+        {{ leadscore.salesforce_column(table, 'created_date', dbt.type_timestamp()) }} as created_at,
+        {{ leadscore.salesforce_column(table, 'close_date', dbt.type_timestamp()) }} as close_date,
+        {{ leadscore.salesforce_column(table, '_fivetran_synced', dbt.type_timestamp()) }} as synced_at
 
     from source
 )

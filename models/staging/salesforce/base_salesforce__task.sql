@@ -1,35 +1,38 @@
 {{ config(enabled='salesforce' in var('source_systems')) }}
+{#- Every column through the salesforce_* macros (macros/sources/salesforce_tables.sql): a connection
+    without the task table reads as no rows, a column it lacks as a typed null. -#}
+{%- set table = 'task' %}
 with
 
 source as (
-    select * from {{ source('salesforce', 'task') }}
+    select * from {{ leadscore.salesforce_source(table) }}
 ),
 
 renamed as (
     select
         -- ids
-        id as task_id,
-        nullif(trim(who_id), '') as who_id,
-        nullif(trim(what_id), '') as what_id,
-        nullif(trim(account_id), '') as account_id,
+        {{ leadscore.salesforce_text(table, 'id') }} as task_id,
+        {{ leadscore.salesforce_text(table, 'who_id') }} as who_id,
+        {{ leadscore.salesforce_text(table, 'what_id') }} as what_id,
+        {{ leadscore.salesforce_text(table, 'account_id') }} as account_id,
 
         -- strings
-        nullif(trim(type), '') as task_type,
-        nullif(trim(task_subtype), '') as task_subtype,
-        nullif(trim(subject), '') as subject,
-        nullif(trim(status), '') as status,
+        {{ leadscore.salesforce_text(table, 'type') }} as task_type,
+        {{ leadscore.salesforce_text(table, 'task_subtype') }} as task_subtype,
+        {{ leadscore.salesforce_text(table, 'subject') }} as subject,
+        {{ leadscore.salesforce_text(table, 'status') }} as status,
 
         -- numerics
-        call_duration_in_seconds,
+        {{ leadscore.salesforce_column(table, 'call_duration_in_seconds', dbt.type_bigint()) }} as call_duration_in_seconds,
 
         -- booleans
-        coalesce(cast(is_closed as {{ dbt.type_boolean() }}), false) as is_closed,
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
+        {{ leadscore.salesforce_flag(table, 'is_closed') }} as is_closed,
+        {{ leadscore.salesforce_flag(table, 'is_deleted') }} as is_deleted,
 
         -- timestamps
-        cast(activity_date as {{ dbt.type_timestamp() }}) as activity_date,
-        cast(created_date as {{ dbt.type_timestamp() }}) as created_at,
-        cast(_fivetran_synced as {{ dbt.type_timestamp() }}) as synced_at
+        {{ leadscore.salesforce_column(table, 'activity_date', dbt.type_timestamp()) }} as activity_date,
+        {{ leadscore.salesforce_column(table, 'created_date', dbt.type_timestamp()) }} as created_at,
+        {{ leadscore.salesforce_column(table, '_fivetran_synced', dbt.type_timestamp()) }} as synced_at
 
     from source
 )
