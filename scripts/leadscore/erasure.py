@@ -51,6 +51,28 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "score_adjustments": ("contact_id",),
 }
 IDENTIFIER_COLUMNS = ("contact_id", "email")
+# Connector tables (var source_systems, docs/sources.md) whose rows name a person under other column
+# names: table -> (columns holding the person's CRM record id, columns holding an email). A column
+# named contact_id or email is found anywhere already (IDENTIFIER_COLUMNS).
+CONNECTOR_PERSON_COLUMNS: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    "hubspot": {"contact": (("id",), ("property_email",)), "email_event": ((), ("recipient",))},
+    "salesforce": {
+        "lead": (("id", "converted_contact_id"), ("email",)),
+        "contact": (("id",), ("email",)),
+        "campaign_member": (("lead_id", "lead_or_contact_id"), ()),
+        "task": (("who_id",), ()),
+        "event": (("who_id",), ()),
+    },
+    "marketo": {
+        "lead": (("id",), ("email",)),
+        **{f"activity_{name}": (("lead_id",), ()) for name in (
+            "visit_webpage", "fill_out_form", "send_email", "email_delivered", "open_email", "click_email",
+            "unsubscribe_email", "email_bounced", "merge_leads", "delete_lead", "change_data_value",
+        )},
+    },
+    "segment": {table: ((), ("context_traits_email",)) for table in ("identifies", "pages", "tracks", "screens")},
+    "rudderstack": {table: ((), ("context_traits_email",)) for table in ("identifies", "pages", "tracks", "screens")},
+}
 SKIPPED_SCHEMAS = ("information_schema", "pg_catalog")
 
 
@@ -111,6 +133,35 @@ def refuse_erased(con: duckdb.DuckDBPyConnection, entity: str, candidates: str) 
         f"""update {candidates}
         set _reason = '{ERASED_REASON}', _raw_record = json_object('erased_subject', {first_match})
         where {' or '.join(f'{hashed} in {erased}' for hashed in hashes)}"""
+    )
+
+
+def refuse_erased_connector_rows(
+    con: duckdb.DuckDBPyConnection, system: str, table_name: str, rows: str, columns: list[str],
+    outcome: str, stored: str, erased_flag: str,
+) -> None:
+    """`leadscore load --source`: the new rows of a connector table that name an erased person (by the
+    columns of CONNECTOR_PERSON_COLUMNS, or a contact_id / email column) become rejects; erased_flag
+    receives the matched hash, the only trace of them a reject keeps."""
+    if not has_table(con, "ops", "erased_subjects"):
+        return
+    salt = _salt(con, create=False)
+    if salt is None:
+        return
+    id_columns, email_columns = CONNECTOR_PERSON_COLUMNS.get(system, {}).get(table_name, ((), ()))
+    present = {column.lower(): column for column in columns}
+    kinds = [("contact_id", present[name]) for name in (*id_columns, "contact_id") if name in present]
+    kinds += [("email", present[name]) for name in (*email_columns, "email") if name in present]
+    if not kinds:
+        return
+    erased = f"(select subject_hash from {table('erased_subjects')})"
+    salt_sql = "'" + salt.replace("'", "''") + "'"
+    hashes = [subject_hash_sql(salt_sql, kind, f'cast("{column}" as varchar)') for kind, column in kinds]
+    matched = [f"case when {hashed} in {erased} then {hashed} end" for hashed in hashes]
+    first_match = matched[0] if len(matched) == 1 else f"coalesce({', '.join(matched)})"
+    con.execute(
+        f"""update {rows} set {outcome} = 'rejected', {erased_flag} = {first_match}
+        where not {stored} and ({' or '.join(f'{hashed} in {erased}' for hashed in hashes)})"""
     )
 
 
@@ -199,18 +250,31 @@ def _resolve(
             "select distinct lower(trim(email)) from raw.contacts where contact_id = ? and email is not null",
             [contact_id],
         ).fetchall()
-        return [contact_id], sorted({value for (value,) in found if value})
+        emails = {value for (value,) in found if value}
+        if has_table(con, "main", "int_contacts"):  # the canonical contacts of every source system
+            emails |= {value for (value,) in con.execute(
+                "select distinct lower(trim(email)) from main.int_contacts where contact_id = ? and email is not null",
+                [contact_id],
+            ).fetchall() if value}
+        return [contact_id], sorted(emails)
     found = con.execute(
         "select distinct contact_id from raw.contacts where lower(trim(email)) = ?", [email]
     ).fetchall()
-    return sorted(value for (value,) in found), [email or ""]
+    ids = {value for (value,) in found}
+    if has_table(con, "main", "int_contacts"):  # the canonical contacts of every source system
+        ids |= {value for (value,) in con.execute(
+            "select distinct contact_id from main.int_contacts where lower(trim(email)) = ?", [email]
+        ).fetchall()}
+    return sorted(ids), [email or ""]
 
 
 def _stage_identifiers(con: duckdb.DuckDBPyConnection, ids: list[str], emails: list[str]) -> None:
     con.execute("create or replace temp table forget_ids (contact_id varchar)")
     con.execute("create or replace temp table forget_emails (email varchar)")
-    con.executemany("insert into forget_ids values (?)", [[value] for value in ids])
-    con.executemany("insert into forget_emails values (?)", [[value] for value in emails])
+    if ids:
+        con.executemany("insert into forget_ids values (?)", [[value] for value in ids])
+    if emails:
+        con.executemany("insert into forget_emails values (?)", [[value] for value in emails])
 
 
 def _match_condition(columns: set[str], alias: str = "") -> str | None:
@@ -249,6 +313,34 @@ def _rejects_pattern(ids: list[str], emails: list[str]) -> str | None:
     return f"(?i)(^|{edge})({'|'.join(values)})({edge}|$)"
 
 
+def _connector_conditions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """For every connector table of CONNECTOR_PERSON_COLUMNS present in the warehouse (in the schema of
+    its system, the `<system>_schema` var's default), the condition matching the person's rows."""
+    present = {
+        (schema, name): {column.lower() for column in columns.split(",")}
+        for schema, name, columns in con.execute(
+            """select table_schema, table_name, string_agg(column_name, ',') from information_schema.columns
+            where table_catalog = current_database() group by table_schema, table_name"""
+        ).fetchall()
+    }
+    conditions: dict[str, str] = {}
+    for system, tables in CONNECTOR_PERSON_COLUMNS.items():
+        for table_name, (id_columns, email_columns) in tables.items():
+            columns = present.get((system, table_name))
+            if columns is None:
+                continue
+            parts = [
+                f'cast("{column}" as varchar) in (select contact_id from forget_ids)'
+                for column in id_columns if column in columns
+            ] + [
+                f'lower(trim(cast("{column}" as varchar))) in (select email from forget_emails)'
+                for column in email_columns if column in columns
+            ]
+            if parts:
+                conditions[f'"{system}"."{table_name}"'] = " or ".join(parts)
+    return conditions
+
+
 def _remove(con: duckdb.DuckDBPyConnection, ids: list[str], emails: list[str]) -> dict[str, int]:
     removed: dict[str, int] = {}
     for name, columns in _identifier_tables(con).items():
@@ -257,6 +349,9 @@ def _remove(con: duckdb.DuckDBPyConnection, ids: list[str], emails: list[str]) -
         condition = _match_condition(columns)
         if condition:
             removed[name] = _deleted(con, f"delete from {name} where {condition}")
+    # a connector's own names for the person (hubspot.contact's id and property_email, ...)
+    for name, condition in _connector_conditions(con).items():
+        removed[name] = removed.get(name, 0) + _deleted(con, f"delete from {name} where {condition}")
     pattern = _rejects_pattern(ids, emails)
     if pattern:
         removed['"raw"."load_rejects"'] = _deleted(

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import duckdb
 
+from leadscore.erasure import ERASED_REASON, refuse_erased_connector_rows
 from leadscore.errors import LeadscoreError
 from leadscore.load import (
     FORMAT_NAMES,
@@ -133,6 +134,7 @@ STORED = "__ls_stored"  # a row already in the warehouse
 CONTENT = "__ls_content"
 OUTCOME = "__ls_outcome"
 ALL_ROWS = "__ls_source_rows"
+ERASED = "__ls_erased"  # the hash of an erased person a row names (leadscore.erasure)
 HELPERS = (FILE, ROW, SOURCE, STORED)
 
 
@@ -355,6 +357,9 @@ def _land_table(
             key = ()
         version = next((name for name in VERSION_COLUMNS if name in data), None)
         _classify(con, key, data, version)
+        # `leadscore forget`: an erased person's rows stay out, as rejects holding only the hash
+        con.execute(f"ALTER TABLE {ALL_ROWS} ADD COLUMN {ERASED} VARCHAR")
+        refuse_erased_connector_rows(con, schema, table, ALL_ROWS, data, OUTCOME, STORED, ERASED)
         counts.rows_in = _count(con, f"SELECT count(*) FROM {ALL_ROWS} WHERE NOT {STORED}")
         for outcome, rows in con.execute(
             f"SELECT {OUTCOME}, count(*) FROM {ALL_ROWS} WHERE NOT {STORED} GROUP BY 1"
@@ -366,8 +371,13 @@ def _land_table(
                 "nothing of it was loaded (please report this)"
             )
         if counts.rejected:
-            record = "json_object(" + ", ".join(f"{_lit(name)}, {_q(name)}" for name in data) + ")"
-            reason = _lit(f"empty {' / '.join(key)} (the key of {table})")
+            record = (
+                f"CASE WHEN {ERASED} IS NOT NULL THEN json_object('erased_subject', {ERASED}) ELSE json_object("
+                + ", ".join(f"{_lit(name)}, {_q(name)}" for name in data) + ") END"
+            )
+            reason = f"CASE WHEN {ERASED} IS NOT NULL THEN {_lit(ERASED_REASON)} ELSE " + _lit(
+                f"empty {' / '.join(key)} (the key of {table})"
+            ) + " END"
             rejects = f"{_q(schema)}.{_q(REJECTS_TABLE)}"
             con.execute(
                 f"""INSERT INTO {rejects}

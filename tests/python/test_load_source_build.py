@@ -13,6 +13,7 @@ import pytest
 import hubspot_fixture as hubspot
 from leadscore.build import build
 from leadscore.load_source import load_source_directory
+from leadscore.serving import serving_path_for
 from worked_examples import query
 
 AS_OF = "2024-07-01T00:00:00Z"
@@ -68,3 +69,36 @@ def test_the_loaded_files_score_as_the_connectors_tables(
     as_written, as_loaded = query(written, sql), query(loaded, sql)
     assert len(as_written) > 0
     assert as_loaded == as_written
+
+
+def test_forget_reaches_a_connectors_tables_and_a_later_load_refuses_the_person(tmp_path: Path) -> None:
+    """`leadscore forget` on a warehouse scored from HubSpot's tables: the person leaves the connector's
+    own tables (hubspot.contact by id and property_email, email_event by recipient) and every derived
+    table, and loading the same files again rejects their rows as erased, keeping only the hash."""
+    from leadscore.erasure import forget
+
+    written = tmp_path / "written.duckdb"
+    hubspot.write_hubspot_tables(written, tables=("contact", "email_event", "email_event_open", "email_event_click"))
+    export_tables(written, tmp_path / "files")
+    db_path = tmp_path / "warehouse.duckdb"
+    load_source_directory(db_path, "hubspot", tmp_path / "files")
+    build(db_path, as_of=AS_OF, vars_yaml=VARS)
+    person, email = str(hubspot.PLAIN), "plain@acme.example"
+    [(events_before,)] = query(db_path, "select count(*) from hubspot.email_event where lower(recipient) = ?", [email])
+    assert events_before > 0
+    assert (person,) in query(serving_path_for(db_path), "select contact_id from main.lead_scores")
+
+    report = forget(db_path, email=email)
+    assert report.contacts == 1 and report.rebuilt
+    assert report.rows_removed["hubspot.contact"] == 1
+    assert report.rows_removed["hubspot.email_event"] == events_before
+    assert (person,) not in query(serving_path_for(db_path), "select contact_id from main.lead_scores")
+    assert query(db_path, "select count(*) from hubspot.contact where cast(id as varchar) = ?", [person]) == [(0,)]
+
+    again = load_source_directory(db_path, "hubspot", tmp_path / "files")
+    assert again.entities["contact"].rejected == 1
+    assert again.entities["email_event"].rejected == events_before
+    assert query(db_path, "select count(*) from hubspot.contact where cast(id as varchar) = ?", [person]) == [(0,)]
+    rejects = query(db_path, "select reason, raw_record from hubspot.load_rejects where reason = 'erased'")
+    assert len(rejects) == 1 + events_before
+    assert all(email not in str(record) and '"erased_subject"' in str(record) for _, record in rejects)
