@@ -1,4 +1,4 @@
-{{ config(materialized='ephemeral') }}
+{{ config(materialized='view') }}
 {#- The events of every system selected in var('source_systems'), each with the contact it belongs to
     as of as_of: its own contact_id when the system gave one, else the contact its email, user id or
     anonymous id resolves to in the identity graph (int_identity_resolved), and the profile

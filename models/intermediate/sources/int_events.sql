@@ -1,3 +1,6 @@
+{#- raw alone: a view over the loaded events (no copy). With a connector: a table, so that the
+    identity resolution runs once, not once per model that reads the events. -#}
+{{ config(materialized=('view' if var('source_systems') | list == ['raw'] else 'table')) }}
 {#- The canonical events: the rows of every system selected in var('source_systems'), read from each
     adapter's stg_<system>__events (docs/sources.md), each attached to its contact. A row that carries
     only an email, a user id or an anonymous id is attached through the identity layer as of as_of
