@@ -40,7 +40,7 @@ BAD_VARS = [
     ("{decay_method: sideways}", "decay_method", "one of exponential, linear, window, none, got: sideways"),
     ("{recycle_mode: forget}", "recycle_mode", "one of reset, keep, got: forget"),
     ("{account_rollup_method: median}", "account_rollup_method", "one of sum, average, max, top_k"),
-    ("{backtest_decision_basis: 1}", "backtest_decision_basis", "one of opportunity, first_mql_crossing, got: 1"),
+    ("{backtest_decision_basis: 1}", "backtest_decision_basis", "lead_age, first_mql_crossing, opportunity, got: 1"),
     ("{roi_cutover_date: 2024-13-01}", "roi_cutover_date", "a date YYYY-MM-DD, or null"),
     ("{roi_cutover_date: '2024-02-30'}", "roi_cutover_date", "got: 2024-02-30"),
     ("{roi_cutover_date: last monday}", "roi_cutover_date", "got: last monday"),
