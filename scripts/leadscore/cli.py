@@ -220,7 +220,13 @@ def _cmd_bench(args: argparse.Namespace) -> None:
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> None:
-    from leadscore.calibrate import calibrate, report_lines
+    try:
+        from leadscore.calibrate import calibrate, report_lines
+    except ImportError as error:  # `make run` installs the runtime only; calibrate needs its extra
+        raise LeadscoreError(
+            f"leadscore calibrate needs scikit-learn and LightGBM ({error.name} is not installed): "
+            "`make setup`, or `pip install -e '.[calibrate]'`"
+        ) from None
 
     result = calibrate(
         resolve_db(args.db),
