@@ -69,5 +69,5 @@
             {%- do pairs.append((column[9:], 'nullif(trim(cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')), \'\')')) -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ leadscore.hubspot_json_object(pairs) }}
+    {{ leadscore.json_object_text(pairs) }}
 {%- endmacro %}

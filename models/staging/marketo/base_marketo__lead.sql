@@ -33,7 +33,7 @@ renamed as (
         {{ leadscore.marketo_column(columns, 'city', dbt.type_string()) }} as city,
         {{ leadscore.marketo_column(columns, 'phone', dbt.type_string()) }} as phone,
         {{ leadscore.marketo_column(columns, 'lead_source', dbt.type_string()) }} as lead_source,
-        {{ leadscore.marketo_json_object(leadscore.marketo_attribute_pairs(columns, mapped)) }} as custom_attributes,
+        {{ leadscore.json_object_text(leadscore.marketo_attribute_pairs(columns, mapped)) }} as custom_attributes,
 
         -- numerics
         {{ leadscore.marketo_column(columns, 'number_of_employees', dbt.type_bigint()) }} as number_of_employees,
