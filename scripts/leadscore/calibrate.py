@@ -283,11 +283,13 @@ def fit_points(matrix: Any, labels: np.ndarray, say: Progress) -> tuple[np.ndarr
     from sklearn.model_selection import StratifiedKFold
 
     candidates = np.logspace(-3, 1, C_CANDIDATES)
-    options: dict[str, Any] = {"solver": "liblinear", "l1_ratio": 1.0, "intercept_scaling": 10.0, "max_iter": 1000}
+    # random_state: liblinear visits the features in a random order; fixed, a proposal is the same on every run
+    options: dict[str, Any] = {"solver": "liblinear", "l1_ratio": 1.0, "intercept_scaling": 10.0, "max_iter": 1000,
+                               "random_state": 0}
     search = LogisticRegressionCV(
         Cs=candidates, l1_ratios=(1.0,), solver="liblinear", scoring="roc_auc", refit=False,
         cv=StratifiedKFold(CV_FOLDS, shuffle=True, random_state=0), max_iter=1000, intercept_scaling=10.0,
-        tol=CV_TOLERANCE, use_legacy_attributes=False,
+        tol=CV_TOLERANCE, random_state=0, use_legacy_attributes=False,
     )
     search.fit(matrix, labels)
     raw = search.scores_

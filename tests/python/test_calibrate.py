@@ -153,6 +153,17 @@ def test_each_run_writes_a_grid_of_its_own(planted: dict[str, Any]) -> None:
     assert all(path.read_bytes() == content for path, content in planted["first_files"].items())
 
 
+def test_the_same_backtest_gives_the_same_proposal(planted: dict[str, Any]) -> None:
+    """Both runs read the same backtest (the second asks only another threshold share): the same rules,
+    points and measures, so a proposal reviewed in git can be made again."""
+    first, second = planted["first"], planted["second"]
+    rules = [[(r.kind, r.rule.rule_id, r.rule.operator, r.rule.value, r.points) for r in c.rules]
+             for c in (first, second)]
+    assert rules[0] and rules[0] == rules[1]
+    assert first.c_chosen == second.c_chosen
+    assert [m.auc for m in first.measures] == [m.auc for m in second.measures]
+
+
 def test_threshold_admits_the_share_asked(planted: dict[str, Any]) -> None:
     second: Calibration = planted["second"]
     threshold = second.threshold
