@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from conftest import dbt_target_dir
 from leadscore.build import dbt_log_file
 from leadscore.errors import LeadscoreError
 from leadscore.generate import generate
@@ -87,7 +88,7 @@ class Built:
         )
         assert self.result.returncode == 0, self.result.stdout[-3000:] + self.result.stderr
         # What dbt ran, by resource type, from its own artifact, read before another build replaces it.
-        results = json.loads((PROJECT_DIR / "target" / "run_results.json").read_text())["results"]
+        results = json.loads((dbt_target_dir(PROJECT_DIR) / "run_results.json").read_text())["results"]
         self.nodes: dict[str, int] = {}
         for node in results:
             kind = node["unique_id"].split(".")[0]
