@@ -38,7 +38,6 @@ from pathlib import Path
 
 import duckdb
 
-from leadscore.erasure import ERASED_REASON, refuse_erased_connector_rows
 from leadscore.errors import LeadscoreError
 from leadscore.load import (
     FORMAT_NAMES,
@@ -53,16 +52,17 @@ from leadscore.load import (
     _csv_header,
     _explain_reader_error,
     _FileProblem,
-    _lit,
     _max_line_size,
     _open,
-    _q,
     _read_prefix,
-    _remove_new_warehouse,
     _text_problem,
     _transaction,
     file_format,
+    landing,
 )
+from leadscore.ops import ERASED_REASON, refuse_erased_connector_rows
+from leadscore.warehouse import quote_identifier as _q
+from leadscore.warehouse import quote_literal as _lit
 
 Key = tuple[str, ...]  # the columns that identify a row; () = a row is its whole content
 ID: Key = ("id",)
@@ -403,25 +403,11 @@ def load_source_directory(
     lock_timeout: float | None = None,
 ) -> LoadReport:
     """Land every file of ``directory`` named after a table of ``system`` in the warehouse schema ``system``."""
-    from leadscore.locking import lock_path, writer_lock
-
     say = progress or (lambda _message: None)
     check_system(system)
     found, skipped = _discover(system, directory)
-    new_lock = not lock_path(db_path).exists()
-    try:
-        with writer_lock(db_path, "load", timeout=lock_timeout, progress=progress):
-            created = not db_path.exists()
-            try:
-                report = _land_all(db_path, system, found, say)
-            except LeadscoreError:
-                if created:  # a first load that failed leaves no empty warehouse behind for a build to find
-                    _remove_new_warehouse(db_path)
-                raise
-    except LeadscoreError:
-        if new_lock and not db_path.exists():
-            lock_path(db_path).unlink(missing_ok=True)
-        raise
+    with landing(db_path, lock_timeout, progress):
+        report = _land_all(db_path, system, found, say)
     report.notes[:0] = skipped
     return report
 

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from leadscore.errors import LeadscoreError
+from leadscore.grids import check_grid_vars
 from leadscore.paths import PROJECT_DIR
 
 RULES_FILE = Path("macros") / "config" / "var_rules.sql"
@@ -236,8 +237,6 @@ def problem(rule: VarRule, value: Any, project_dir: Path = PROJECT_DIR) -> str |
 
 def _grid_problem(rule: VarRule, value: Any, project_dir: Path) -> str | None:
     """The grid check of grids.py (which grids a build can score with), its message without the var."""
-    from leadscore.grids import check_grid_vars
-
     if not isinstance(value, str) or not value.strip():
         return f"must be {rule.accepts}"
     try:
