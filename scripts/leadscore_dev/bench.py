@@ -504,7 +504,7 @@ NOTES = [
     "peak RSS: max resident memory of the step's child process (wait4), DuckDB included.",
     "Incremental target: the issue's 'within 20% of the full build' is read as incremental time <= 0.20 x "
     "full-build time.",
-    "The reference query (leadscore/bench_reference.py) computes fit, decayed engagement with per-rule "
+    "The reference query (leadscore_dev/bench_reference.py) computes fit, decayed engagement with per-rule "
     "half-lives and caps, the inactivity penalty, scanner-click filtering, recycle reset, adjustments, grades, "
     "tier and is_mql from the raw tables and seeds, the grid compiled into the SQL; the run counts only when it "
     f"agrees with main.lead_scores within {TOLERANCE:g} on every contact.",
