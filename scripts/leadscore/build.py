@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -41,61 +40,12 @@ from leadscore.spark import (
     selected_source_schemas,
     spark_environment,
 )
-from leadscore.var_rules import check_vars, load_vars_yaml, project_vars
+from leadscore.var_rules import parse_as_of, parse_vars, project_vars
 from leadscore.warehouse import Warehouse, has_table
 
 Progress = Callable[[str], None]
 
 _FAILED_STATUSES = {"error", "fail", "runtime error"}
-
-
-def parse_as_of(text: str) -> str:
-    """An ISO-8601 instant as 'YYYY-MM-DD HH:MM:SS' in UTC; a value without offset is UTC."""
-    cleaned = text.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(cleaned)
-    except ValueError:
-        raise LeadscoreError(
-            f"--as-of {text!r} is not an ISO-8601 timestamp (e.g. 2024-06-30T12:00:00Z)"
-        ) from None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-    return parsed.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def known_vars(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
-    """The vars declared in dbt_project.yml, with their defaults."""
-    return project_vars(project_dir)
-
-
-def parse_vars(vars_yaml: str | None, project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
-    """--vars as a dict, every var of the build (dbt_project.yml's and --vars) checked against its rule
-    (leadscore.var_rules) before dbt starts; a YAML error, a var the project does not declare or a
-    value outside its rule is a user mistake, one line naming the var."""
-    parsed = _vars_mapping(vars_yaml)
-    declared = known_vars(project_dir)
-    unknown = sorted(set(parsed) - set(declared))
-    if unknown:
-        raise LeadscoreError(
-            f"unknown var {', '.join(unknown)} (the vars are listed in dbt_project.yml and docs/vars.md)"
-        )
-    check_vars(parsed, project_dir)
-    return parsed
-
-
-def _vars_mapping(vars_yaml: str | None) -> dict[str, Any]:
-    if not vars_yaml:
-        return {}
-    try:
-        parsed = load_vars_yaml(vars_yaml)
-    except yaml.YAMLError as error:
-        first_line = str(error).splitlines()[0]
-        raise LeadscoreError(f"--vars is not valid YAML: {first_line}") from None
-    if parsed is None:
-        return {}
-    if not isinstance(parsed, dict):
-        raise LeadscoreError('--vars must be a YAML mapping, e.g. "{decay_method: linear}"')
-    return parsed
 
 
 @contextmanager
@@ -288,7 +238,7 @@ def _require_sources(db_path: Path, dbt_vars: dict[str, Any], project_dir: Path)
     version did not create are added, since dbt's sources read them. With source adapters selected
     (var source_systems, docs/sources.md), each selected system's schema must hold tables, unless its
     `<system>_database` var points dbt at another database."""
-    settings = {**known_vars(project_dir), **dbt_vars}
+    settings = {**project_vars(project_dir), **dbt_vars}
     systems = [str(system) for system in settings.get("source_systems") or ["raw"]]
     with Warehouse(db_path).connect() as con:
         for system in systems:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from leadscore.build import build, parse_as_of
-from leadscore.calibrate import calibrate, report_lines
-from leadscore.erasure import forget
 from leadscore.errors import LeadscoreError
 from leadscore.explain import explain_lead, format_json, format_text
 from leadscore.export import export_mqls
@@ -19,12 +17,31 @@ from leadscore.handoff import export_new_mqls, sync_crm
 from leadscore.load import load_directory
 from leadscore.load_source import SYSTEM_TABLES, load_source_directory
 from leadscore.report import write_report
-from leadscore.run import run_main_job
+from leadscore.var_rules import parse_as_of
 from leadscore.warehouse import Warehouse
 
 # The entry-point group through which other packages add commands: each entry is a function
 # register(commands, add) given argparse's subparsers and the helper that adds --db / --serving.
 COMMANDS_GROUP = "leadscore.commands"
+
+
+def lazy(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, imported when first called: the commands that need dbt (build, run, forget,
+    bench) or scikit-learn (calibrate) load it only when they run, so that the others start without
+    it (importing both takes about 3 s of CPU). The one deferred import of the package, and only here:
+    nothing imports leadscore.cli, so it cannot hide an import cycle (tests/python/test_package.py)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(import_module(module), name)(*args, **kwargs)
+
+    return call
+
+
+build = lazy("leadscore.build", "build")
+run_main_job = lazy("leadscore.run", "run_main_job")
+forget = lazy("leadscore.erasure", "forget")
+calibrate = lazy("leadscore.calibrate", "calibrate")
+report_lines = lazy("leadscore.calibrate", "report_lines")
 
 
 def _say(message: str) -> None:

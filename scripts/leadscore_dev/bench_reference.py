@@ -25,9 +25,9 @@ from typing import Any
 
 import duckdb
 
-from leadscore.build import known_vars, parse_as_of
 from leadscore.errors import LeadscoreError
 from leadscore.paths import PROJECT_DIR
+from leadscore.var_rules import parse_as_of, project_vars
 from leadscore.warehouse import connect
 from leadscore.warehouse import quote_literal as _lit
 
@@ -130,7 +130,7 @@ class _Settings:
 
 
 def _settings(as_of: str, project_dir: Path) -> _Settings:
-    defaults = known_vars(project_dir)
+    defaults = project_vars(project_dir)
     unsupported = [name for name in ("lead_score_min", "lead_score_max", "engagement_cap", "mql_top_percent")
                    if defaults.get(name) is not None]
     if unsupported:

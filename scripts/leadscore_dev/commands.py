@@ -8,10 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from leadscore.cli import _PATH, _given, _say
-from leadscore_dev.bench import run_bench
+from leadscore.cli import _PATH, _given, _say, lazy
 from leadscore_dev.bench_sources import SOURCES as BENCH_SOURCES
 from leadscore_dev.generate import generate
+
+run_bench = lazy("leadscore_dev.bench", "run_bench")  # it runs dbt: loaded only by `leadscore bench`
 
 
 def _cmd_generate(args: argparse.Namespace) -> None:
