@@ -10,15 +10,10 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, NoReturn
 
+from leadscore.contract import SYSTEM_TABLES
 from leadscore.errors import LeadscoreError
-from leadscore.explain import explain_lead, format_json, format_text
-from leadscore.export import export_mqls
-from leadscore.handoff import export_new_mqls, sync_crm
-from leadscore.load import load_directory
-from leadscore.load_source import SYSTEM_TABLES, load_source_directory
-from leadscore.report import write_report
-from leadscore.var_rules import parse_as_of
-from leadscore.warehouse import Warehouse
+from leadscore.paths import resolve_db
+from leadscore.var_rules import parse_as_of, parse_vars
 
 # The entry-point group through which other packages add commands: each entry is a function
 # register(commands, add) given argparse's subparsers and the helper that adds --db / --serving.
@@ -26,10 +21,11 @@ COMMANDS_GROUP = "leadscore.commands"
 
 
 def lazy(module: str, name: str) -> Callable[..., Any]:
-    """``module.name``, imported when first called: the commands that need dbt (build, run, forget,
-    bench) or scikit-learn (calibrate) load it only when they run, so that the others start without
-    it (importing both takes about 3 s of CPU). The one deferred import of the package, and only here:
-    nothing imports leadscore.cli, so it cannot hide an import cycle (tests/python/test_package.py)."""
+    """``module.name``, imported when first called: a command loads its module (and with it duckdb, dbt,
+    scikit-learn) only when it runs, after its options are checked; `--help`, a mistyped option or var
+    fail at once, and `explain` does not pay for dbt (importing dbt and scikit-learn takes about 3 s of
+    CPU). The one deferred import of the package, and only here: nothing imports leadscore.cli, so it
+    cannot hide an import cycle (tests/python/test_package.py)."""
 
     def call(*args: Any, **kwargs: Any) -> Any:
         return getattr(import_module(module), name)(*args, **kwargs)
@@ -37,11 +33,20 @@ def lazy(module: str, name: str) -> Callable[..., Any]:
     return call
 
 
+load_directory = lazy("leadscore.load", "load_directory")
+load_source_directory = lazy("leadscore.load_source", "load_source_directory")
 build = lazy("leadscore.build", "build")
-run_main_job = lazy("leadscore.run", "run_main_job")
+explain_lead = lazy("leadscore.explain", "explain_lead")
+format_json = lazy("leadscore.explain", "format_json")
+format_text = lazy("leadscore.explain", "format_text")
+export_mqls = lazy("leadscore.export", "export_mqls")
+export_new_mqls = lazy("leadscore.handoff", "export_new_mqls")
+sync_crm = lazy("leadscore.handoff", "sync_crm")
 forget = lazy("leadscore.erasure", "forget")
+run_main_job = lazy("leadscore.run", "run_main_job")
 calibrate = lazy("leadscore.calibrate", "calibrate")
 report_lines = lazy("leadscore.calibrate", "report_lines")
+write_report = lazy("leadscore.report", "write_report")
 
 
 def _say(message: str) -> None:
@@ -49,7 +54,7 @@ def _say(message: str) -> None:
 
 
 def _db(args: argparse.Namespace) -> Path:
-    return Warehouse.resolve(args.db).path
+    return resolve_db(args.db)
 
 
 def _optional_path(value: str | None) -> Path | None:
@@ -111,6 +116,7 @@ def _cmd_load(args: argparse.Namespace) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> None:
+    parse_vars(args.vars)  # a wrong var fails at once, before dbt is even imported
     build(
         _db(args),
         as_of=args.as_of,

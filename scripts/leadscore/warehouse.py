@@ -8,7 +8,6 @@ cannot be opened (locked by another process, not a DuckDB file) is one readable 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ import duckdb
 
 from leadscore.errors import LeadscoreError
 from leadscore.locking import lock_path, writer_lock
-from leadscore.paths import DEFAULT_DB
+from leadscore.paths import resolve_db
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -76,8 +75,7 @@ class Warehouse:
     @classmethod
     def resolve(cls, db: str | Path | None = None) -> Warehouse:
         """--db, else $LEADSCORE_DB, else data/warehouse.duckdb (absolute)."""
-        chosen = db or os.environ.get("LEADSCORE_DB") or str(DEFAULT_DB)
-        return cls(Path(chosen).expanduser().resolve())
+        return cls(resolve_db(db))
 
     @property
     def lock_path(self) -> Path:

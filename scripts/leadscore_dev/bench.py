@@ -44,12 +44,9 @@ from leadscore.errors import LeadscoreError
 from leadscore.load import MEMORY_LIMIT as LOAD_MEMORY_LIMIT
 from leadscore.paths import PROJECT_DIR
 from leadscore.warehouse import connect
+from leadscore_dev import SOURCES
 from leadscore_dev.bench_reference import TOLERANCE, check_reference
-from leadscore_dev.bench_sources import (
-    SHAPE_MEMORY_LIMIT,
-    SOURCES,
-    connector_events,
-)
+from leadscore_dev.bench_sources import SHAPE_MEMORY_LIMIT, connector_events
 
 Progress = Callable[[str], None]
 

@@ -33,9 +33,6 @@ import duckdb
 from leadscore.errors import LeadscoreError
 from leadscore.warehouse import connect
 
-# --source value -> the systems the build selects (`raw` is today's bench)
-SOURCES: dict[str, tuple[str, ...]] = {"raw": ("raw",), "hubspot+segment": ("hubspot", "segment")}
-
 EMAIL_EVENT_TYPES = {  # raw event type -> (HubSpot email_event.type, its per-type table)
     "email_delivered": ("DELIVERED", "email_event_delivered"),
     "email_open": ("OPEN", "email_event_open"),

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from leadscore.cli import _PATH, _given, _say, lazy
-from leadscore_dev.bench_sources import SOURCES as BENCH_SOURCES
-from leadscore_dev.generate import generate
+from leadscore_dev import SOURCES as BENCH_SOURCES
 
-run_bench = lazy("leadscore_dev.bench", "run_bench")  # it runs dbt: loaded only by `leadscore bench`
+# loaded when the command runs, as the CLI's own (leadscore.cli.lazy)
+generate = lazy("leadscore_dev.generate", "generate")
+run_bench = lazy("leadscore_dev.bench", "run_bench")
 
 
 def _cmd_generate(args: argparse.Namespace) -> None:
