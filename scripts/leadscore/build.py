@@ -10,68 +10,42 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import yaml
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+from dbt.cli.main import dbtRunner
 
 from leadscore.errors import LeadscoreError
+from leadscore.load import ensure_raw_schema
+from leadscore.ops import record_build, record_unit_tests, unit_tests_passed_at
 from leadscore.paths import PROJECT_DIR
-from leadscore.var_rules import check_vars, load_vars_yaml, project_vars
+from leadscore.progress import BuildProgress
+from leadscore.serving import (
+    check_shrink,
+    describe_current,
+    public_relations,
+    publish,
+    published_as_of,
+    resolve_storage_version,
+    scores_as_of,
+    serving_path_for,
+)
+from leadscore.spark import (
+    SPARK_TARGET,
+    export_raw_tables,
+    export_source_tables,
+    selected_source_schemas,
+    spark_environment,
+)
+from leadscore.var_rules import parse_as_of, parse_vars, project_vars
+from leadscore.warehouse import Warehouse, has_table
 
 Progress = Callable[[str], None]
 
 _FAILED_STATUSES = {"error", "fail", "runtime error"}
-
-
-def parse_as_of(text: str) -> str:
-    """An ISO-8601 instant as 'YYYY-MM-DD HH:MM:SS' in UTC; a value without offset is UTC."""
-    cleaned = text.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(cleaned)
-    except ValueError:
-        raise LeadscoreError(
-            f"--as-of {text!r} is not an ISO-8601 timestamp (e.g. 2024-06-30T12:00:00Z)"
-        ) from None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-    return parsed.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def known_vars(project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
-    """The vars declared in dbt_project.yml, with their defaults."""
-    return project_vars(project_dir)
-
-
-def parse_vars(vars_yaml: str | None, project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
-    """--vars as a dict, every var of the build (dbt_project.yml's and --vars) checked against its rule
-    (leadscore.var_rules) before dbt starts; a YAML error, a var the project does not declare or a
-    value outside its rule is a user mistake, one line naming the var."""
-    parsed = _vars_mapping(vars_yaml)
-    declared = known_vars(project_dir)
-    unknown = sorted(set(parsed) - set(declared))
-    if unknown:
-        raise LeadscoreError(
-            f"unknown var {', '.join(unknown)} (the vars are listed in dbt_project.yml and docs/vars.md)"
-        )
-    check_vars(parsed, project_dir)
-    return parsed
-
-
-def _vars_mapping(vars_yaml: str | None) -> dict[str, Any]:
-    if not vars_yaml:
-        return {}
-    try:
-        parsed = load_vars_yaml(vars_yaml)
-    except yaml.YAMLError as error:
-        first_line = str(error).splitlines()[0]
-        raise LeadscoreError(f"--vars is not valid YAML: {first_line}") from None
-    if parsed is None:
-        return {}
-    if not isinstance(parsed, dict):
-        raise LeadscoreError('--vars must be a YAML mapping, e.g. "{decay_method: linear}"')
-    return parsed
 
 
 @contextmanager
@@ -99,10 +73,6 @@ def _one_line(message: str) -> str:
 def _release_warehouse() -> None:
     """dbt-duckdb keeps its database open for the life of the process; close it so that this
     process (export, summary) and others can open the warehouse file afterwards."""
-    try:
-        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-    except ImportError:
-        return
     environment = DuckDBConnectionManager._ENV
     if environment is not None:
         environment.close()
@@ -144,10 +114,6 @@ def run_dbt(
     """Run one dbt command against the warehouse file; a failure raises one readable line. dbt's own
     lines go to its log file, and to the terminal only when verbose; progress (when given, and not
     verbose) gets a short line per stage instead (leadscore.progress)."""
-    from dbt.cli.main import dbtRunner
-
-    from leadscore.progress import BuildProgress
-
     args = [
         *command,
         "--project-dir",
@@ -191,8 +157,6 @@ CODE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".jsonl", ".json"}
 def code_fingerprint(project_dir: Path, dbt_vars: dict[str, Any], target: str | None) -> str:
     """A hash of everything a unit test's outcome depends on: the project's SQL, YAML and seed files
     (not tests/python), the vars other than as_of, the target and the dbt and adapter versions."""
-    from importlib.metadata import PackageNotFoundError, version
-
     digest = hashlib.sha256()
     files: list[Path] = []
     for name in CODE_PATHS:
@@ -211,8 +175,8 @@ def code_fingerprint(project_dir: Path, dbt_vars: dict[str, Any], target: str | 
     digest.update(str(target or "duckdb").encode())
     for package in ("dbt-core", "dbt-duckdb", "duckdb"):
         try:
-            digest.update(f"{package}={version(package)}".encode())
-        except PackageNotFoundError:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
             digest.update(f"{package}=?".encode())
     return digest.hexdigest()
 
@@ -232,14 +196,6 @@ def _build_on_spark(
     verbose: bool = False,
 ) -> None:
     """Hand the raw tables of the DuckDB warehouse to Spark as Parquet, then build there."""
-    from leadscore.spark import (
-        SPARK_TARGET,
-        export_raw_tables,
-        export_source_tables,
-        selected_source_schemas,
-        spark_environment,
-    )
-
     with spark_environment(db_path) as home:
         handover = home / "raw_handover"
         systems, schemas = selected_source_schemas(dbt_vars, project_dir)
@@ -267,8 +223,6 @@ def _build_on_spark(
 
 def export_from_spark(db_path: Path, tables: list[str], destination: Path, project_dir: Path = PROJECT_DIR) -> None:
     """Tables of the Spark target written as Parquet directories destination/<table>/."""
-    from leadscore.spark import SPARK_TARGET, spark_environment
-
     with spark_environment(db_path):
         operation_args = yaml.safe_dump({"location": str(destination), "tables": tables}, default_flow_style=True)
         run_dbt(
@@ -284,17 +238,9 @@ def _require_sources(db_path: Path, dbt_vars: dict[str, Any], project_dir: Path)
     version did not create are added, since dbt's sources read them. With source adapters selected
     (var source_systems, docs/sources.md), each selected system's schema must hold tables, unless its
     `<system>_database` var points dbt at another database."""
-    import duckdb
-
-    from leadscore.load import ensure_raw_schema
-
-    settings = {**known_vars(project_dir), **dbt_vars}
+    settings = {**project_vars(project_dir), **dbt_vars}
     systems = [str(system) for system in settings.get("source_systems") or ["raw"]]
-    try:
-        con = duckdb.connect(str(db_path))
-    except duckdb.Error as error:
-        raise LeadscoreError(f"{db_path}: cannot open the warehouse: {str(error).splitlines()[0]}") from None
-    try:
+    with Warehouse(db_path).connect() as con:
         for system in systems:
             if system == "raw" or settings.get(f"{system}_database"):
                 continue
@@ -310,10 +256,8 @@ def _require_sources(db_path: Path, dbt_vars: dict[str, Any], project_dir: Path)
                 )
         if "raw" not in systems:
             return
-        row = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'contacts'"
-        ).fetchone()
-        contacts = con.execute("select count(*) from raw.contacts").fetchone() if row and row[0] else None
+        contacts = con.execute("select count(*) from raw.contacts").fetchone() if has_table(
+            con, "raw", "contacts") else None
         if not contacts or not contacts[0]:
             what = "raw.contacts is empty" if contacts else "it has no raw.contacts table"
             raise LeadscoreError(
@@ -321,8 +265,6 @@ def _require_sources(db_path: Path, dbt_vars: dict[str, Any], project_dir: Path)
                 f"`leadscore load DIR --db {db_path}` lands raw files first"
             )
         ensure_raw_schema(con)
-    finally:
-        con.close()
 
 
 def build(
@@ -350,28 +292,16 @@ def build(
     serving.MIN_KEPT_SHARE fails unless force (leadscore.serving.check_shrink)."""
     # before anything slow (duckdb, dbt): a wrong var fails at once
     dbt_vars = parse_vars(vars_yaml, project_dir)
-    from leadscore.locking import writer_lock
-    from leadscore.paths import require_warehouse
-    from leadscore.serving import (
-        check_shrink,
-        describe_current,
-        public_relations,
-        publish,
-        published_as_of,
-        resolve_storage_version,
-        scores_as_of,
-        serving_path_for,
-    )
-
     if as_of:
         dbt_vars["as_of"] = parse_as_of(as_of)
     # A partial (--select) build has not run every test, and other targets are not a DuckDB file.
     serving_path = serving_path_for(db_path, serving) if target in (None, "duckdb") and not select else None
     version = resolve_storage_version(storage_version)
     say = progress or (lambda _message: None)
-    require_warehouse(db_path)  # before the lock file: a mistyped --db creates nothing
+    warehouse = Warehouse(db_path)
+    warehouse.require()  # before the lock file: a mistyped --db creates nothing
     started = time.monotonic()
-    with writer_lock(db_path, "build", timeout=lock_timeout, progress=progress):
+    with warehouse.lock("build", timeout=lock_timeout, progress=progress):
         if target in (None, "duckdb", "spark"):  # Spark builds from the DuckDB warehouse's raw tables
             _require_sources(db_path, dbt_vars, project_dir)
         if target == "spark":
@@ -381,8 +311,6 @@ def build(
         command = command_args(full_refresh, select)
         fingerprint = None
         if target in (None, "duckdb"):
-            from leadscore.ops import unit_tests_passed_at
-
             fingerprint = code_fingerprint(project_dir, dbt_vars, target)
             passed_at = None if full_refresh else unit_tests_passed_at(db_path, fingerprint)
             if passed_at is not None:
@@ -407,12 +335,8 @@ def build(
         )
         unit_tests = sum(1 for result in results or [] if str(result.node.resource_type) == "unit_test")
         if fingerprint is not None and unit_tests and not select:
-            from leadscore.ops import record_unit_tests
-
             record_unit_tests(db_path, fingerprint, unit_tests)
         if target in (None, "duckdb") and not select:
-            from leadscore.ops import record_build
-
             record_build(db_path, dbt_vars)  # `leadscore forget` rebuilds with the same as_of and vars
         if serving_path is not None and not publish_backfill:
             built_as_of, readers_as_of = scores_as_of(db_path), published_as_of(serving_path)

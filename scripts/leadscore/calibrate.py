@@ -24,7 +24,6 @@ measures) and ``<name>__calibration.json`` (read by ``leadscore report``). It re
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import math
 import re
@@ -35,12 +34,30 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from leadscore.errors import LeadscoreError
 from leadscore.grids import DEFAULT_GRID, KINDS, grid_names, grid_seed_path
-from leadscore.paths import PROJECT_DIR, require_warehouse
+from leadscore.paths import PROJECT_DIR
 from leadscore.serving import open_serving, serving_path_for
+from leadscore.warehouse import Warehouse
+
+# The calibrate extra (`make setup`, or pip install -e '.[calibrate]'): `make run` installs the runtime
+# only, so without it `leadscore calibrate` says what to install (_require_libraries), in one line.
+try:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from leadscore import discovery
+    from leadscore.discovery import LeadData, Settings
+except ImportError as missing:
+    MISSING_LIBRARY: str | None = missing.name or "scikit-learn"
+else:
+    MISSING_LIBRARY = None
+try:
+    import lightgbm
+except ImportError:
+    lightgbm = None
 
 Progress = Callable[[str], None]
 
@@ -61,8 +78,11 @@ ENGAGEMENT_HEADER = ["rule_id", "event_type", "match_field", "operator", "value"
 
 
 def _require_libraries() -> None:
-    if importlib.util.find_spec("sklearn") is None:
-        raise LeadscoreError("calibrate needs scikit-learn: pip install 'leadscore[calibrate]' (or `make setup`)")
+    if MISSING_LIBRARY is not None:
+        raise LeadscoreError(
+            f"leadscore calibrate needs scikit-learn and LightGBM ({MISSING_LIBRARY} is not installed): "
+            "`make setup`, or `pip install -e '.[calibrate]'`"
+        )
 
 
 @dataclass
@@ -138,9 +158,7 @@ class Backtest:
 
 
 def load_backtest(db_path: Path, serving: Path | None = None) -> Backtest:
-    from leadscore.discovery import LeadData, Settings
-
-    require_warehouse(db_path)
+    Warehouse(db_path).require()
     serving_path = serving_path_for(db_path, serving)
     con = open_serving(serving_path, db_path)
     try:
@@ -240,8 +258,6 @@ def deciles(scores: np.ndarray, labels: np.ndarray) -> list[dict[str, float]]:
 
 
 def measures(name: str, scores: np.ndarray, labels: np.ndarray) -> Measures:
-    from sklearn.metrics import roc_auc_score
-
     value = float(roc_auc_score(labels, scores)) if len(set(labels.tolist())) == 2 else None
     return Measures(name, value, precision_at_share(scores, labels), deciles(scores, labels))
 
@@ -279,9 +295,6 @@ def fit_points(matrix: Any, labels: np.ndarray, say: Progress) -> tuple[np.ndarr
     """L1 logistic regression on the given leads. The penalty: stratified 5-fold cross-validation (AUC)
     over C_CANDIDATES values, then the one-standard-error rule (the strongest penalty whose mean AUC is
     within one standard error of the best), which keeps fewer rules that owe their points to chance."""
-    from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
-    from sklearn.model_selection import StratifiedKFold
-
     candidates = np.logspace(-3, 1, C_CANDIDATES)
     # random_state: liblinear visits the features in a random order; fixed, a proposal is the same on every run
     options: dict[str, Any] = {"solver": "liblinear", "l1_ratio": 1.0, "intercept_scaling": 10.0, "max_iter": 1000,
@@ -309,9 +322,8 @@ def to_points(coefficient: float) -> float:
 
 
 def ceiling(matrix: Any, backtest: Backtest) -> tuple[str, np.ndarray | None]:
-    if importlib.util.find_spec("lightgbm") is None:
+    if lightgbm is None:
         return "LightGBM not installed (pip install 'leadscore[calibrate]')", None
-    import lightgbm
 
     # one thread: a few hundred small trees gain nothing from two, and on a busy 2-core machine LightGBM's
     # OpenMP threads wait spinning (measured on the bench's 7,000 x 304 leads: 2.8 s of CPU with two, 0.3 s with one)
@@ -348,7 +360,7 @@ def _lift(support: int, converted: int, base: float) -> tuple[float | None, floa
 
 
 class _Clock:
-    """Wall and CPU seconds of each step (printed by `python -m leadscore.calibrate_bench`)."""
+    """Wall and CPU seconds of each step (printed by `python -m leadscore_dev.calibrate_bench`)."""
 
     def __init__(self) -> None:
         self.steps: list[tuple[str, float, float]] = []
@@ -408,8 +420,6 @@ def propose(
     clock: _Clock | None = None,
 ) -> Calibration:
     """Candidates, points, measures, threshold and warnings for a backtest (nothing written)."""
-    from leadscore import discovery
-
     say = progress or (lambda _message: None)
     clock = clock or _Clock()
     labels = backtest.converted

@@ -5,16 +5,56 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from importlib import import_module
+from importlib.metadata import entry_points
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from leadscore.bench_sources import SOURCES as BENCH_SOURCES
+from leadscore.contract import SYSTEM_TABLES
 from leadscore.errors import LeadscoreError
 from leadscore.paths import resolve_db
+from leadscore.var_rules import parse_as_of, parse_vars
+
+# The entry-point group through which other packages add commands: each entry is a function
+# register(commands, add) given argparse's subparsers and the helper that adds --db / --serving.
+COMMANDS_GROUP = "leadscore.commands"
+
+
+def lazy(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, imported when first called: a command loads its module (and with it duckdb, dbt,
+    scikit-learn) only when it runs, after its options are checked; `--help`, a mistyped option or var
+    fail at once, and `explain` does not pay for dbt (importing dbt and scikit-learn takes about 3 s of
+    CPU). The one deferred import of the package, and only here: nothing imports leadscore.cli, so it
+    cannot hide an import cycle (tests/python/test_package.py)."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(import_module(module), name)(*args, **kwargs)
+
+    return call
+
+
+load_directory = lazy("leadscore.load", "load_directory")
+load_source_directory = lazy("leadscore.load_source", "load_source_directory")
+build = lazy("leadscore.build", "build")
+explain_lead = lazy("leadscore.explain", "explain_lead")
+format_json = lazy("leadscore.explain", "format_json")
+format_text = lazy("leadscore.explain", "format_text")
+export_mqls = lazy("leadscore.export", "export_mqls")
+export_new_mqls = lazy("leadscore.handoff", "export_new_mqls")
+sync_crm = lazy("leadscore.handoff", "sync_crm")
+forget = lazy("leadscore.erasure", "forget")
+run_main_job = lazy("leadscore.run", "run_main_job")
+calibrate = lazy("leadscore.calibrate", "calibrate")
+report_lines = lazy("leadscore.calibrate", "report_lines")
+write_report = lazy("leadscore.report", "write_report")
 
 
 def _say(message: str) -> None:
     print(message, flush=True)
+
+
+def _db(args: argparse.Namespace) -> Path:
+    return resolve_db(args.db)
 
 
 def _optional_path(value: str | None) -> Path | None:
@@ -45,8 +85,6 @@ _PATH = _given("a path", "leave the option out for its default")
 
 def _as_of(value: str) -> str:
     """--as-of: an ISO-8601 instant, checked before anything runs (`run` loads before it builds)."""
-    from leadscore.build import parse_as_of
-
     if not value.strip():
         raise argparse.ArgumentTypeError(
             "an empty value is not an instant: leave --as-of out to score as of now, or give an ISO-8601 "
@@ -59,52 +97,28 @@ def _as_of(value: str) -> str:
     return value
 
 
-def _cmd_generate(args: argparse.Namespace) -> None:
-    from leadscore.generate import generate
-
-    counts = generate(
-        out_dir=Path(args.out),
-        contacts=args.contacts,
-        days=args.days,
-        seed=args.seed,
-        end_date=args.end_date,
-        file_format=args.format,
-        progress=_say,
-    )
-    for entity, rows in counts.items():
-        _say(f"  {entity:<20} {rows:>12,} rows")
-    _say(f"Wrote raw files to {Path(args.out).resolve()}")
-
-
 def _source_system(text: str) -> str:
-    from leadscore.load_source import SYSTEM_TABLES
-
     if text not in SYSTEM_TABLES:
         raise argparse.ArgumentTypeError(f"unknown source system {text!r}: expected one of {', '.join(SYSTEM_TABLES)}")
     return text
 
 
 def _cmd_load(args: argparse.Namespace) -> None:
-    from leadscore.load import load_directory
-
     if args.source is not None:
-        from leadscore.load_source import load_source_directory
-
         report = load_source_directory(
-            resolve_db(args.db), args.source, Path(args.directory), progress=_say, lock_timeout=args.lock_timeout
+            _db(args), args.source, Path(args.directory), progress=_say, lock_timeout=args.lock_timeout
         )
     else:
         report = load_directory(
-            resolve_db(args.db), Path(args.directory), progress=_say, lock_timeout=args.lock_timeout
+            _db(args), Path(args.directory), progress=_say, lock_timeout=args.lock_timeout
         )
     _say(report.format_table())
 
 
 def _cmd_build(args: argparse.Namespace) -> None:
-    from leadscore.build import build
-
+    parse_vars(args.vars)  # a wrong var fails at once, before dbt is even imported
     build(
-        resolve_db(args.db),
+        _db(args),
         as_of=args.as_of,
         full_refresh=args.full_refresh,
         target=args.target,
@@ -120,29 +134,23 @@ def _cmd_build(args: argparse.Namespace) -> None:
 
 
 def _cmd_explain(args: argparse.Namespace) -> None:
-    from leadscore.explain import explain_lead, format_json, format_text
-
     explanation = explain_lead(
-        resolve_db(args.db), contact_id=args.contact_id, email=args.email, serving=_optional_path(args.serving)
+        _db(args), contact_id=args.contact_id, email=args.email, serving=_optional_path(args.serving)
     )
     _say(format_json(explanation) if args.format == "json" else format_text(explanation))
 
 
 def _cmd_export(args: argparse.Namespace) -> None:
-    from leadscore.export import export_mqls
-
     if args.new_only:
         _export_new_only(args)
         return
-    path, rows = export_mqls(resolve_db(args.db), Path(args.out), args.format, serving=_optional_path(args.serving))
+    path, rows = export_mqls(_db(args), Path(args.out), args.format, serving=_optional_path(args.serving))
     _say(f"Wrote {rows:,} MQLs to {path}")
 
 
 def _export_new_only(args: argparse.Namespace) -> None:
-    from leadscore.handoff import export_new_mqls
-
     done = export_new_mqls(
-        resolve_db(args.db), Path(args.out), args.format, serving=_optional_path(args.serving),
+        _db(args), Path(args.out), args.format, serving=_optional_path(args.serving),
         lock_timeout=args.lock_timeout, progress=_say,
     )
     if done.path is None:
@@ -152,10 +160,8 @@ def _export_new_only(args: argparse.Namespace) -> None:
 
 
 def _cmd_sync(args: argparse.Namespace) -> None:
-    from leadscore.handoff import sync_crm
-
     done = sync_crm(
-        resolve_db(args.db), Path(args.out), changed_only=args.changed_only, file_format=args.format,
+        _db(args), Path(args.out), changed_only=args.changed_only, file_format=args.format,
         serving=_optional_path(args.serving), lock_timeout=args.lock_timeout, progress=_say,
     )
     since = f"the last sync at {done.since:%Y-%m-%d %H:%M:%S} UTC" if done.since else "no earlier sync"
@@ -167,10 +173,8 @@ def _cmd_sync(args: argparse.Namespace) -> None:
 
 
 def _cmd_forget(args: argparse.Namespace) -> None:
-    from leadscore.erasure import forget
-
     report = forget(
-        resolve_db(args.db), email=args.email, contact_id=args.contact_id, serving=_optional_path(args.serving),
+        _db(args), email=args.email, contact_id=args.contact_id, serving=_optional_path(args.serving),
         storage_version=args.serving_storage_version, lock_timeout=args.lock_timeout, progress=_say,
         force=args.force,
     )
@@ -186,10 +190,8 @@ def _cmd_forget(args: argparse.Namespace) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> None:
-    from leadscore.run import run_main_job
-
     run_main_job(
-        resolve_db(args.db),
+        _db(args),
         input_dir=Path(args.input) if args.input else None,
         out_dir=Path(args.out),
         file_format=args.format,
@@ -204,32 +206,9 @@ def _cmd_run(args: argparse.Namespace) -> None:
     )
 
 
-def _cmd_bench(args: argparse.Namespace) -> None:
-    from leadscore.bench import run_bench
-
-    run_bench(
-        contacts=args.contacts,
-        days=args.days,
-        out_dir=Path(args.out),
-        keep=args.keep,
-        scaling=args.scaling,
-        seed=args.seed,
-        source=args.source,
-        progress=_say,
-    )
-
-
 def _cmd_calibrate(args: argparse.Namespace) -> None:
-    try:
-        from leadscore.calibrate import calibrate, report_lines
-    except ImportError as error:  # `make run` installs the runtime only; calibrate needs its extra
-        raise LeadscoreError(
-            f"leadscore calibrate needs scikit-learn and LightGBM ({error.name} is not installed): "
-            "`make setup`, or `pip install -e '.[calibrate]'`"
-        ) from None
-
     result = calibrate(
-        resolve_db(args.db),
+        _db(args),
         serving=_optional_path(args.serving),
         name=args.name,
         mql_share_pct=args.mql_share,
@@ -243,9 +222,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
-    from leadscore.report import write_report
-
-    path = write_report(resolve_db(args.db), Path(args.out), serving=_optional_path(args.serving))
+    path = write_report(_db(args), Path(args.out), serving=_optional_path(args.serving))
     _say(f"Wrote the report to {path}")
 
 
@@ -298,15 +275,6 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="show dbt's own lines (one per node) instead of a line per stage; they always go to logs/dbt.log",
         )
-
-    gen = add("generate", "write deterministic synthetic raw files in the raw contract")
-    gen.add_argument("--out", required=True, type=_PATH, help="directory to write the files to")
-    gen.add_argument("--contacts", type=int, default=2000, help="number of contacts (default 2000)")
-    gen.add_argument("--days", type=int, default=180, help="days of events (default 180)")
-    gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
-    gen.add_argument("--end-date", type=_given("a date"), help="last day of events, YYYY-MM-DD (default: today, UTC)")
-    gen.add_argument("--format", choices=["csv", "parquet", "jsonl"], default="csv")
-    gen.set_defaults(handler=_cmd_generate)
 
     load = add("load", "land raw files (contacts, accounts, events, ...) into the warehouse")
     load.add_argument(
@@ -382,25 +350,6 @@ def build_parser() -> argparse.ArgumentParser:
     add_verbose(run)
     run.set_defaults(handler=_cmd_run)
 
-    # The bench works on its own scratch warehouse under --out, so it takes no --db / --serving.
-    bench = commands.add_parser(
-        "bench",
-        help="performance benchmark: full and incremental builds, lead_scores, a reference query",
-        description="Generate a data set, then time a full build, an incremental build after one more day "
-        "of events, the lead_scores model alone and a hand-written reference query (checked against "
-        "lead_scores), with each step's peak memory; writes OUT/bench.json and OUT/bench.md.",
-    )
-    bench.add_argument("--contacts", type=int, default=100_000, help="contacts to generate (default 100000)")
-    bench.add_argument("--days", type=int, default=180, help="days of events (default 180)")
-    bench.add_argument("--seed", type=int, default=42, help="random seed of the generator (default 42)")
-    bench.add_argument("--out", type=_PATH, default="data/bench", help="where the reports go (default data/bench)")
-    bench.add_argument("--keep", action="store_true", help="keep the scratch warehouse and raw files (OUT/work)")
-    bench.add_argument("--scaling", action="store_true", help="also run a quarter of the contacts: cost per event")
-    bench.add_argument("--source", choices=list(BENCH_SOURCES), default="raw",
-                       help="raw: the raw contract (default); hubspot+segment: the data written as Fivetran's "
-                       "HubSpot and Segment's tables, built through the adapters with identity stitching")
-    bench.set_defaults(handler=_cmd_bench)
-
     calibrate = add("calibrate", "discover rules and points in the point-in-time backtest: a new grid, a threshold")
     calibrate.add_argument("--name", help="the new grid's name (default calibrated_<UTC date>_<time>); never reused")
     calibrate.add_argument("--max-points", type=float, default=100.0, metavar="POINTS",
@@ -416,6 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = add("report", "write one self-contained HTML page of charts from the serving file")
     report.add_argument("--out", type=_PATH, default="data/reports", help="output directory (default data/reports)")
     report.set_defaults(handler=_cmd_report)
+    # Commands of other installed packages (leadscore_dev: generate, bench), never imported by this one.
+    for entry in sorted(entry_points(group=COMMANDS_GROUP), key=lambda entry: entry.name):
+        entry.load()(commands, add)
     return parser
 
 

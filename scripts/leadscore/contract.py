@@ -173,3 +173,66 @@ def entity_for_file(file_name: str) -> Entity | None:
         if lowered.startswith(name):
             return ENTITIES[name]
     return None
+
+
+# --------------------------------------------------------------------------------------------- connectors
+# `leadscore load --source SYSTEM` (leadscore.load_source) lands these tables as they are.
+
+Key = tuple[str, ...]  # the columns that identify a row; () = a row is its whole content
+ID: Key = ("id",)
+
+# The tables each system's connector writes (the names its dbt sources read), with each table's key.
+# One place: the adapters' sources files (models/staging/<system>/_<system>__sources.yml) name the same tables;
+# a table an adapter starts reading is added here. Column and table names: ../shared/research/connectors.md.
+_HUBSPOT_EMAIL_EVENT_TYPES = (
+    "open", "click", "bounce", "delivered", "sent", "dropped", "spam_report", "status_change", "forward", "print",
+    "deferred",
+)
+_SEGMENT_TABLES: dict[str, Key] = {
+    "identifies": ID, "users": ID, "tracks": ID, "pages": ID, "screens": ID, "groups": ID, "aliases": ID,
+    "accounts": ID,
+}
+SYSTEM_TABLES: dict[str, dict[str, Key]] = {
+    "hubspot": {
+        "contact": ID,
+        "company": ID,
+        "deal": ("deal_id",),
+        "deal_contact": ("deal_id", "contact_id"),
+        "deal_company": ("deal_id", "company_id"),
+        "deal_pipeline": ("pipeline_id",),
+        "deal_pipeline_stage": ("stage_id",),
+        "email_event": ID,
+        **{f"email_event_{kind}": ID for kind in _HUBSPOT_EMAIL_EVENT_TYPES},
+        "email_campaign": ID,
+        "engagement": ID,
+        **{f"engagement_{kind}": ("engagement_id",) for kind in ("call", "email", "meeting", "note", "task")},
+        "engagement_contact": ("engagement_id", "contact_id"),
+        "engagement_company": ("engagement_id", "company_id"),
+        "engagement_deal": ("engagement_id", "deal_id"),
+        "contact_list": ID,
+        "contact_list_member": ("contact_list_id", "contact_id"),
+        "contact_form_submission": (),
+        "form": ("guid",),
+        "contact_property_history": (),
+        "owner": ("owner_id",),
+    },
+    "salesforce": {
+        name: ID
+        for name in (
+            "lead", "contact", "account", "opportunity", "opportunity_contact_role", "campaign", "campaign_member",
+            "task", "event", "user", "lead_history", "opportunity_history", "record_type",
+        )
+    },
+    "marketo": {
+        name: ID
+        for name in (
+            "lead", "activity_type", "campaign", "program", "activity_visit_webpage", "activity_fill_out_form",
+            "activity_send_email", "activity_email_delivered", "activity_open_email", "activity_click_email",
+            "activity_click_link", "activity_unsubscribe_email", "activity_email_bounced",
+            "activity_email_bounced_soft", "activity_change_data_value", "activity_change_score",
+            "activity_merge_leads", "activity_delete_lead",
+        )
+    },
+    "segment": dict(_SEGMENT_TABLES),
+    "rudderstack": dict(_SEGMENT_TABLES),
+}

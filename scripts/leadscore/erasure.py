@@ -22,10 +22,8 @@ hash. Files already handed over (exports, syncs) are outside the warehouse and n
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import secrets
 import shutil
 import uuid
 from collections.abc import Callable
@@ -34,45 +32,24 @@ from pathlib import Path
 
 import duckdb
 
+from leadscore.build import build
 from leadscore.errors import LeadscoreError
-from leadscore.ops import has_table, last_build, now_utc, table, working_warehouse
-from leadscore.paths import require_warehouse
+from leadscore.load import ensure_raw_schema
+from leadscore.ops import (
+    CONNECTOR_PERSON_COLUMNS,
+    IDENTIFIER_COLUMNS,
+    erasure_salt,
+    last_build,
+    now_utc,
+    subject_hash,
+    table,
+    working_warehouse,
+)
+from leadscore.serving import PUBLICATION_TABLE, Relation, publish, resolve_storage_version, serving_path_for
+from leadscore.warehouse import Warehouse, connect, has_table, quote_identifier
 
 Progress = Callable[[str], None]
 
-ERASED_REASON = "erased"
-
-# Raw entities that name a person, and the columns that identify them.
-PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
-    "contacts": ("contact_id", "email"),
-    "events": ("contact_id", "email"),
-    "opportunities": ("contact_id",),
-    "lead_status_changes": ("contact_id",),
-    "score_adjustments": ("contact_id",),
-}
-IDENTIFIER_COLUMNS = ("contact_id", "email")
-# Connector tables (var source_systems, docs/sources.md) whose rows name a person under other column
-# names: table -> (columns holding the person's CRM record id, columns holding an email). A column
-# named contact_id or email is found anywhere already (IDENTIFIER_COLUMNS).
-CONNECTOR_PERSON_COLUMNS: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
-    "hubspot": {"contact": (("id",), ("property_email",)), "email_event": ((), ("recipient",))},
-    "salesforce": {
-        "lead": (("id", "converted_contact_id"), ("email",)),
-        "contact": (("id",), ("email",)),
-        "campaign_member": (("lead_id", "lead_or_contact_id"), ()),
-        "task": (("who_id",), ()),
-        "event": (("who_id",), ()),
-    },
-    "marketo": {
-        "lead": (("id",), ("email",)),
-        **{f"activity_{name}": (("lead_id",), ()) for name in (
-            "visit_webpage", "fill_out_form", "send_email", "email_delivered", "open_email", "click_email",
-            "unsubscribe_email", "email_bounced", "merge_leads", "delete_lead", "change_data_value",
-        )},
-    },
-    "segment": {table: ((), ("context_traits_email",)) for table in ("identifies", "pages", "tracks", "screens")},
-    "rudderstack": {table: ((), ("context_traits_email",)) for table in ("identifies", "pages", "tracks", "screens")},
-}
 SKIPPED_SCHEMAS = ("information_schema", "pg_catalog")
 
 
@@ -89,82 +66,6 @@ class ForgetReport:
         return sum(self.rows_removed.values())
 
 
-def _normalised(kind: str, value: str) -> str:
-    return value.strip().lower() if kind == "email" else value.strip()
-
-
-def subject_hash(salt: str, kind: str, value: str) -> str:
-    """The salted hash of an identifier, as SQL computes it (subject_hash_sql)."""
-    return hashlib.sha256(f"{salt}|{kind}|{_normalised(kind, value)}".encode()).hexdigest()
-
-
-def subject_hash_sql(salt_sql: str, kind: str, column_sql: str) -> str:
-    value = f"lower(trim({column_sql}))" if kind == "email" else f"trim({column_sql})"
-    return f"sha256({salt_sql} || '|{kind}|' || {value})"
-
-
-def _salt(con: duckdb.DuckDBPyConnection, create: bool) -> str | None:
-    row = con.execute(f"select salt from {table('erasure_salt')} order by created_at limit 1").fetchone()
-    if row:
-        return str(row[0])
-    if not create:
-        return None
-    salt = secrets.token_hex(32)
-    con.execute(f"insert into {table('erasure_salt')} values (?, ?)", [salt, now_utc()])
-    return salt
-
-
-def refuse_erased(con: duckdb.DuckDBPyConnection, entity: str, candidates: str) -> None:
-    """Turn the load candidates of an erased person into rejects that keep only the hash.
-
-    Called by the loader between reading an entity's files and landing them, in its transaction."""
-    columns = PERSON_COLUMNS.get(entity)
-    if not columns or not has_table(con, "ops", "erased_subjects"):
-        return
-    salt = _salt(con, create=False)
-    if salt is None:
-        return
-    erased = f"(select subject_hash from {table('erased_subjects')})"
-    salt_sql = "'" + salt.replace("'", "''") + "'"
-    hashes = [subject_hash_sql(salt_sql, column, f'"{column}"') for column in columns]
-    matched = [f"case when {hashed} in {erased} then {hashed} end" for hashed in hashes]
-    first_match = matched[0] if len(matched) == 1 else f"coalesce({', '.join(matched)})"
-    con.execute(
-        f"""update {candidates}
-        set _reason = '{ERASED_REASON}', _raw_record = json_object('erased_subject', {first_match})
-        where {' or '.join(f'{hashed} in {erased}' for hashed in hashes)}"""
-    )
-
-
-def refuse_erased_connector_rows(
-    con: duckdb.DuckDBPyConnection, system: str, table_name: str, rows: str, columns: list[str],
-    outcome: str, stored: str, erased_flag: str,
-) -> None:
-    """`leadscore load --source`: the new rows of a connector table that name an erased person (by the
-    columns of CONNECTOR_PERSON_COLUMNS, or a contact_id / email column) become rejects; erased_flag
-    receives the matched hash, the only trace of them a reject keeps."""
-    if not has_table(con, "ops", "erased_subjects"):
-        return
-    salt = _salt(con, create=False)
-    if salt is None:
-        return
-    id_columns, email_columns = CONNECTOR_PERSON_COLUMNS.get(system, {}).get(table_name, ((), ()))
-    present = {column.lower(): column for column in columns}
-    kinds = [("contact_id", present[name]) for name in (*id_columns, "contact_id") if name in present]
-    kinds += [("email", present[name]) for name in (*email_columns, "email") if name in present]
-    if not kinds:
-        return
-    erased = f"(select subject_hash from {table('erased_subjects')})"
-    salt_sql = "'" + salt.replace("'", "''") + "'"
-    hashes = [subject_hash_sql(salt_sql, kind, f'cast("{column}" as varchar)') for kind, column in kinds]
-    matched = [f"case when {hashed} in {erased} then {hashed} end" for hashed in hashes]
-    first_match = matched[0] if len(matched) == 1 else f"coalesce({', '.join(matched)})"
-    con.execute(
-        f"""update {rows} set {outcome} = 'rejected', {erased_flag} = {first_match}
-        where not {stored} and ({' or '.join(f'{hashed} in {erased}' for hashed in hashes)})"""
-    )
-
-
 def forget(
     db_path: Path,
     *,
@@ -177,11 +78,6 @@ def forget(
     force: bool = False,
 ) -> ForgetReport:
     """Erase one person (see the module docstring); returns what was removed."""
-    from leadscore.build import build
-    from leadscore.load import ensure_raw_schema
-    from leadscore.locking import writer_lock
-    from leadscore.serving import resolve_storage_version, serving_path_for
-
     email = (email or "").strip().lower() or None
     contact_id = (contact_id or "").strip() or None
     if (email is None) == (contact_id is None):
@@ -189,11 +85,12 @@ def forget(
     say = progress or (lambda _message: None)
     serving_path = serving_path_for(db_path, serving)
     version = resolve_storage_version(storage_version)
-    require_warehouse(db_path)  # before the lock file: a mistyped --db creates nothing
-    with writer_lock(db_path, "forget", timeout=lock_timeout, progress=progress):
+    warehouse = Warehouse(db_path)
+    warehouse.require()  # before the lock file: a mistyped --db creates nothing
+    with warehouse.lock("forget", timeout=lock_timeout, progress=progress):
         with working_warehouse(db_path) as con:
             ensure_raw_schema(con)
-            salt = _salt(con, create=True)
+            salt = erasure_salt(con, create=True)
             assert salt is not None
             ids, emails = _resolve(con, email, contact_id)
             report = ForgetReport(uuid.uuid4().hex, len(ids))
@@ -301,7 +198,7 @@ def _identifier_tables(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     ).fetchall()
     found: dict[str, set[str]] = {}
     for schema, name, column in rows:
-        found.setdefault(f'"{schema}"."{name}"', set()).add(column.lower())
+        found.setdefault(f"{quote_identifier(schema)}.{quote_identifier(name)}", set()).add(column.lower())
     return found
 
 
@@ -330,14 +227,14 @@ def _connector_conditions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
             if columns is None:
                 continue
             parts = [
-                f'cast("{column}" as varchar) in (select contact_id from forget_ids)'
+                f"cast({quote_identifier(column)} as varchar) in (select contact_id from forget_ids)"
                 for column in id_columns if column in columns
             ] + [
-                f'lower(trim(cast("{column}" as varchar))) in (select email from forget_emails)'
+                f"lower(trim(cast({quote_identifier(column)} as varchar))) in (select email from forget_emails)"
                 for column in email_columns if column in columns
             ]
             if parts:
-                conditions[f'"{system}"."{table_name}"'] = " or ".join(parts)
+                conditions[f"{quote_identifier(system)}.{quote_identifier(table_name)}"] = " or ".join(parts)
     return conditions
 
 
@@ -404,13 +301,10 @@ def _describe(counts: dict[str, int]) -> str:
 
 def _scrub_serving(serving_path: Path, ids: list[str], emails: list[str], storage_version: str) -> None:
     """Republish the serving file from a copy of itself without the person's rows."""
-    from leadscore.serving import PUBLICATION_TABLE, Relation, publish
-
     scrubbed = serving_path.with_name(f".{serving_path.name}.scrub.{os.getpid()}")
     shutil.copy2(serving_path, scrubbed)
     try:
-        con = duckdb.connect(str(scrubbed))
-        try:
+        with connect(scrubbed, what="copy of the serving file") as con:
             _stage_identifiers(con, ids, emails)
             for name, columns in _identifier_tables(con).items():
                 condition = _match_condition(columns)
@@ -424,8 +318,6 @@ def _scrub_serving(serving_path: Path, ids: list[str], emails: list[str], storag
                     [PUBLICATION_TABLE],
                 ).fetchall()
             ]
-        finally:
-            con.close()
         publish(scrubbed, serving_path, relations, storage_version=storage_version)
     finally:
         scrubbed.unlink(missing_ok=True)
@@ -438,14 +330,11 @@ def _all_traces(db_path: Path, serving_path: Path, ids: list[str], emails: list[
     for label, path in (("working", db_path), ("serving", serving_path)):
         if not path.exists():
             continue
-        con = duckdb.connect(str(path), read_only=True)
-        try:
+        with connect(path, read_only=True) as con:
             _stage_identifiers(con, ids, emails)
             for name, columns in _identifier_tables(con).items():
                 condition = _match_condition(columns)
                 count = _deleted(con, f"select count(*) from {name} where {condition}") if condition else 0
                 if count:
                     traces[f"{label}:{name.replace(chr(34), '')}"] = count
-        finally:
-            con.close()
     return traces

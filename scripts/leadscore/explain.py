@@ -14,6 +14,8 @@ from typing import Any
 import duckdb
 
 from leadscore.errors import LeadscoreError
+from leadscore.serving import open_serving, serving_path_for
+from leadscore.warehouse import require_table
 
 # A sum of floats that differs from the stored score by more than this is reported as a mismatch.
 SUM_TOLERANCE = 1e-6
@@ -55,17 +57,13 @@ def explain_lead(
     db_path: Path, contact_id: str | None = None, email: str | None = None, serving: Path | None = None
 ) -> dict[str, Any]:
     """The explanation of one lead as a JSON-ready dict (see docs/explain.md for its fields)."""
-    from leadscore.export import require_table
-    from leadscore.serving import open_serving, serving_path_for
-
     if (contact_id is None) == (email is None):
         raise LeadscoreError("explain needs a CONTACT_ID or --email, not both")
     wanted = (contact_id if contact_id is not None else email or "").strip()
     if not wanted:
         raise LeadscoreError("explain: the contact id or email is empty")
     serving_path = serving_path_for(db_path, serving)
-    con = open_serving(serving_path, db_path)
-    try:
+    with open_serving(serving_path, db_path) as con:
         require_table(con, "lead_scores")
         require_table(con, "lead_score_breakdown")
         lead = _find_lead(con, serving_path, contact_id=wanted if contact_id is not None else None,
@@ -75,8 +73,6 @@ def explain_lead(
             f"select {', '.join(CONTRIBUTION_COLUMNS)} from main.lead_score_breakdown where contact_id = ?",
             [lead["contact_id"]],
         )
-    finally:
-        con.close()
     return _explanation(lead, contributions, serving_path)
 
 

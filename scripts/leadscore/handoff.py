@@ -28,8 +28,10 @@ from pathlib import Path
 import duckdb
 
 from leadscore.errors import LeadscoreError
+from leadscore.export import COPY_OPTIONS
 from leadscore.ops import batch_id, now_utc, table, working_warehouse
-from leadscore.paths import require_warehouse
+from leadscore.serving import PUBLICATION_TABLE, serving_path_for
+from leadscore.warehouse import Warehouse, quote_identifier, quote_literal
 
 Progress = Callable[[str], None]
 
@@ -58,12 +60,6 @@ NEW_MQL_COLUMNS = (
     "as_of",
 )
 
-_COPY_OPTIONS = {
-    "csv": "(format csv, header true)",
-    "parquet": "(format parquet)",
-    "jsonl": "(format json)",
-}
-
 # crm_lead_sync's bookkeeping columns: the key is sent, the change-detection columns are not.
 SYNC_KEY = "contact_id"
 SYNC_METADATA = ("row_hash", "updated_at")
@@ -79,23 +75,14 @@ class HandOff:
     since: datetime | None = None  # the previous sync, for messages
 
 
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _attach_serving(con: duckdb.DuckDBPyConnection, serving_path: Path, db_path: Path, needed: str) -> None:
     if not serving_path.exists():
         raise LeadscoreError(
             f"{serving_path}: nothing published yet for the warehouse {db_path}: "
             "run `leadscore build` or `leadscore run`"
         )
-    con.execute(f"attach {_sql_text(str(serving_path))} as {SERVING_ALIAS} (read_only)")
-    found = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_catalog = ? and table_schema = 'main' and table_name = ?",
-        [SERVING_ALIAS, needed],
-    ).fetchone()
-    if not found or not found[0]:
+    con.execute(f"attach {quote_literal(serving_path)} as {SERVING_ALIAS} (read_only)")
+    if not _serving_has(con, needed):
         raise LeadscoreError(f"{serving_path} has no table {needed} yet: run `leadscore build` first")
 
 
@@ -110,14 +97,12 @@ def export_new_mqls(
 ) -> HandOff:
     """Write the MQLs no earlier export carried to out_dir/mql_leads_new_<export id>.<format>,
     best first, and log them; write nothing when there is none."""
-    from leadscore.locking import writer_lock
-    from leadscore.serving import serving_path_for
-
-    if file_format not in _COPY_OPTIONS:
+    if file_format not in COPY_OPTIONS:
         raise LeadscoreError(f"unknown export format {file_format!r} (csv, parquet or jsonl)")
-    require_warehouse(db_path)  # before the lock file: a mistyped --db creates nothing
+    warehouse = Warehouse(db_path)
+    warehouse.require()  # before the lock file: a mistyped --db creates nothing
     serving_path = serving_path_for(db_path, serving)
-    with writer_lock(db_path, "export --new-only", timeout=lock_timeout, progress=progress), working_warehouse(
+    with warehouse.lock("export --new-only", timeout=lock_timeout, progress=progress), working_warehouse(
         db_path
     ) as con:
         _attach_serving(con, serving_path, db_path, "mql_handoffs")
@@ -149,7 +134,7 @@ def export_new_mqls(
                 select ?, ?, contact_id, mql_event_id, mql_at, lead_score, grade, owner, ? from new_mqls""",
                 [export_id, exported_at, str(path)],
             )
-            con.execute(f"copy ({query}) to {_sql_text(str(path))} {_COPY_OPTIONS[file_format]}")
+            con.execute(f"copy ({query}) to {quote_literal(path)} {COPY_OPTIONS[file_format]}")
             con.execute("commit")
         except duckdb.Error as error:
             con.execute("rollback")
@@ -169,14 +154,12 @@ def sync_crm(
 ) -> HandOff:
     """Write crm_lead_sync's rows (all, or those changed since they were last synced) for a CRM
     import to out_dir/crm_lead_sync_<sync id>.<format>, and record the sync."""
-    from leadscore.locking import writer_lock
-    from leadscore.serving import serving_path_for
-
     if file_format not in ("jsonl", "csv"):
         raise LeadscoreError(f"unknown sync format {file_format!r} (jsonl or csv)")
     serving_path = serving_path_for(db_path, serving)
-    require_warehouse(db_path)  # before the lock file: a mistyped --db creates nothing
-    with writer_lock(db_path, "sync", timeout=lock_timeout, progress=progress), working_warehouse(db_path) as con:
+    warehouse = Warehouse(db_path)
+    warehouse.require()  # before the lock file: a mistyped --db creates nothing
+    with warehouse.lock("sync", timeout=lock_timeout, progress=progress), working_warehouse(db_path) as con:
         _attach_serving(con, serving_path, db_path, "crm_lead_sync")
         state, log = table("crm_sync_state"), table("crm_sync_log")
         source = f"{SERVING_ALIAS}.main.crm_lead_sync"
@@ -218,23 +201,27 @@ def sync_crm(
     return HandOff(path, rows, unchanged, since)
 
 
-def _published_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
+def _serving_has(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     found = con.execute(
         "select count(*) from information_schema.tables "
-        "where table_catalog = ? and table_name = 'leadscore_publication'",
-        [SERVING_ALIAS],
+        "where table_catalog = ? and table_schema = 'main' and table_name = ?",
+        [SERVING_ALIAS, name],
     ).fetchone()
-    if not found or not found[0]:
+    return bool(found and found[0])
+
+
+def _published_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    if not _serving_has(con, PUBLICATION_TABLE):
         return None
-    row = con.execute(f"select max(as_of) from {SERVING_ALIAS}.main.leadscore_publication").fetchone()
+    row = con.execute(f"select max(as_of) from {SERVING_ALIAS}.main.{PUBLICATION_TABLE}").fetchone()
     return row[0] if row else None
 
 
 def _write_sync_file(con: duckdb.DuckDBPyConnection, path: Path, file_format: str) -> None:
     columns = [row[0] for row in con.execute("describe sync_rows").fetchall() if row[0] not in SYNC_METADATA]
-    query = f"select {', '.join(_quote(column) for column in columns)} from sync_rows order by {SYNC_KEY}"
+    query = f"select {', '.join(quote_identifier(column) for column in columns)} from sync_rows order by {SYNC_KEY}"
     if file_format == "csv":
-        con.execute(f"copy ({query}) to {_sql_text(str(path))} (format csv, header true)")
+        con.execute(f"copy ({query}) to {quote_literal(path)} (format csv, header true)")
         return
     cursor = con.execute(query)
     with open(path, "w", encoding="utf-8") as handle:
@@ -252,10 +239,6 @@ def _json_value(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)
     return value
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:

@@ -46,8 +46,11 @@ from leadscore.contract import (
     Entity,
     entity_for_file,
 )
-from leadscore.erasure import refuse_erased
 from leadscore.errors import LeadscoreError
+from leadscore.ops import refuse_erased
+from leadscore.warehouse import Warehouse
+from leadscore.warehouse import quote_identifier as _q
+from leadscore.warehouse import quote_literal as _lit
 
 Progress = Callable[[str], None]
 
@@ -150,14 +153,6 @@ class LoadReport:
 
 
 # --------------------------------------------------------------------------------------------- schema
-
-
-def _q(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _table(name: str) -> str:
@@ -1029,19 +1024,13 @@ def _discover(directory: Path, say: Progress) -> list[Found]:
 
 
 def _connect(db_path: Path) -> duckdb.DuckDBPyConnection:
-    db_path.parent.mkdir(parents=True, exist_ok=True)
     config = {
         "memory_limit": MEMORY_LIMIT,
         "temp_directory": str(db_path.with_name(db_path.name + ".tmp")),
         # Row numbers of CSV and JSON Lines rows rely on the reader keeping file order.
         "preserve_insertion_order": True,
     }
-    try:
-        con = duckdb.connect(str(db_path), config=config)
-    except duckdb.Error as error:
-        raise LeadscoreError(f"cannot open warehouse {db_path}: {_short(error)}") from None
-    con.execute("SET TimeZone = 'UTC'")
-    return con
+    return Warehouse(db_path).connect(config=config, create=True)
 
 
 def _stage_all(con: duckdb.DuckDBPyConnection, found: list[Found], say: Progress) -> dict[str, list[StagedFile]]:
@@ -1065,23 +1054,30 @@ def load_directory(
     a malformed row: only in a CSV file with both can such a row's number be off by the blank lines.
     Another build or load of the same warehouse is waited for (leadscore.locking).
     """
-    from leadscore.locking import lock_path, writer_lock
-
     say = progress or (lambda _message: None)
     found = _discover(directory, say)
-    new_lock = not lock_path(db_path).exists()
+    with landing(db_path, lock_timeout, progress):
+        return _land_all(db_path, found, say)
+
+
+@contextmanager
+def landing(db_path: Path, lock_timeout: float | None, progress: Progress | None) -> Iterator[None]:
+    """A load under the writer lock: a first load that fails leaves no empty warehouse behind for a
+    build to find, nor a lock file."""
+    warehouse = Warehouse(db_path)
+    new_lock = not warehouse.lock_path.exists()
     try:
-        with writer_lock(db_path, "load", timeout=lock_timeout, progress=progress):
+        with warehouse.lock("load", timeout=lock_timeout, progress=progress):
             created = not db_path.exists()
             try:
-                return _land_all(db_path, found, say)
+                yield
             except LeadscoreError:
-                if created:  # a first load that failed leaves no empty warehouse behind for a build to find
+                if created:
                     _remove_new_warehouse(db_path)
                 raise
     except LeadscoreError:
         if new_lock and not db_path.exists():
-            lock_path(db_path).unlink(missing_ok=True)
+            warehouse.lock_path.unlink(missing_ok=True)
         raise
 
 

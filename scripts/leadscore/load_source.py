@@ -38,7 +38,7 @@ from pathlib import Path
 
 import duckdb
 
-from leadscore.erasure import ERASED_REASON, refuse_erased_connector_rows
+from leadscore.contract import SYSTEM_TABLES, Key
 from leadscore.errors import LeadscoreError
 from leadscore.load import (
     FORMAT_NAMES,
@@ -53,75 +53,18 @@ from leadscore.load import (
     _csv_header,
     _explain_reader_error,
     _FileProblem,
-    _lit,
     _max_line_size,
     _open,
-    _q,
     _read_prefix,
-    _remove_new_warehouse,
     _text_problem,
     _transaction,
     file_format,
+    landing,
 )
+from leadscore.ops import ERASED_REASON, refuse_erased_connector_rows
+from leadscore.warehouse import quote_identifier as _q
+from leadscore.warehouse import quote_literal as _lit
 
-Key = tuple[str, ...]  # the columns that identify a row; () = a row is its whole content
-ID: Key = ("id",)
-
-# The tables each system's connector writes (the names its dbt sources read), with each table's key.
-# One place: the adapters' sources files (models/staging/<system>/_<system>__sources.yml) name the same tables;
-# a table an adapter starts reading is added here. Column and table names: ../shared/research/connectors.md.
-_HUBSPOT_EMAIL_EVENT_TYPES = (
-    "open", "click", "bounce", "delivered", "sent", "dropped", "spam_report", "status_change", "forward", "print",
-    "deferred",
-)
-_SEGMENT_TABLES: dict[str, Key] = {
-    "identifies": ID, "users": ID, "tracks": ID, "pages": ID, "screens": ID, "groups": ID, "aliases": ID,
-    "accounts": ID,
-}
-SYSTEM_TABLES: dict[str, dict[str, Key]] = {
-    "hubspot": {
-        "contact": ID,
-        "company": ID,
-        "deal": ("deal_id",),
-        "deal_contact": ("deal_id", "contact_id"),
-        "deal_company": ("deal_id", "company_id"),
-        "deal_pipeline": ("pipeline_id",),
-        "deal_pipeline_stage": ("stage_id",),
-        "email_event": ID,
-        **{f"email_event_{kind}": ID for kind in _HUBSPOT_EMAIL_EVENT_TYPES},
-        "email_campaign": ID,
-        "engagement": ID,
-        **{f"engagement_{kind}": ("engagement_id",) for kind in ("call", "email", "meeting", "note", "task")},
-        "engagement_contact": ("engagement_id", "contact_id"),
-        "engagement_company": ("engagement_id", "company_id"),
-        "engagement_deal": ("engagement_id", "deal_id"),
-        "contact_list": ID,
-        "contact_list_member": ("contact_list_id", "contact_id"),
-        "contact_form_submission": (),
-        "form": ("guid",),
-        "contact_property_history": (),
-        "owner": ("owner_id",),
-    },
-    "salesforce": {
-        name: ID
-        for name in (
-            "lead", "contact", "account", "opportunity", "opportunity_contact_role", "campaign", "campaign_member",
-            "task", "event", "user", "lead_history", "opportunity_history", "record_type",
-        )
-    },
-    "marketo": {
-        name: ID
-        for name in (
-            "lead", "activity_type", "campaign", "program", "activity_visit_webpage", "activity_fill_out_form",
-            "activity_send_email", "activity_email_delivered", "activity_open_email", "activity_click_email",
-            "activity_click_link", "activity_unsubscribe_email", "activity_email_bounced",
-            "activity_email_bounced_soft", "activity_change_data_value", "activity_change_score",
-            "activity_merge_leads", "activity_delete_lead",
-        )
-    },
-    "segment": dict(_SEGMENT_TABLES),
-    "rudderstack": dict(_SEGMENT_TABLES),
-}
 # The connector's sync instant, when a file has one: a newer version of a keyed row wins by it.
 VERSION_COLUMNS = ("_fivetran_synced", "uuid_ts", "received_at")
 PART_SUFFIX = re.compile(r"^(?P<table>.+?)_\d[\d_-]*$")
@@ -403,25 +346,11 @@ def load_source_directory(
     lock_timeout: float | None = None,
 ) -> LoadReport:
     """Land every file of ``directory`` named after a table of ``system`` in the warehouse schema ``system``."""
-    from leadscore.locking import lock_path, writer_lock
-
     say = progress or (lambda _message: None)
     check_system(system)
     found, skipped = _discover(system, directory)
-    new_lock = not lock_path(db_path).exists()
-    try:
-        with writer_lock(db_path, "load", timeout=lock_timeout, progress=progress):
-            created = not db_path.exists()
-            try:
-                report = _land_all(db_path, system, found, say)
-            except LeadscoreError:
-                if created:  # a first load that failed leaves no empty warehouse behind for a build to find
-                    _remove_new_warehouse(db_path)
-                raise
-    except LeadscoreError:
-        if new_lock and not db_path.exists():
-            lock_path(db_path).unlink(missing_ok=True)
-        raise
+    with landing(db_path, lock_timeout, progress):
+        report = _land_all(db_path, system, found, say)
     report.notes[:0] = skipped
     return report
 

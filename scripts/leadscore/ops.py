@@ -8,6 +8,8 @@ warehouse's writer lock (leadscore.locking) while it writes here.
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -17,8 +19,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from leadscore.errors import LeadscoreError
-from leadscore.paths import require_warehouse
+from leadscore.warehouse import Warehouse, has_table, quote_identifier, quote_literal
 
 OPS_SCHEMA = "ops"
 
@@ -105,35 +106,17 @@ def ensure_ops_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create table if not exists {table(name)} ({body})")
 
 
-def has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    row = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [schema, name],
-    ).fetchone()
-    return bool(row and row[0])
-
-
 @contextmanager
 def working_warehouse(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The working warehouse, read-write (the caller holds the writer lock), with ops ready."""
-    require_warehouse(db_path)
-    try:
-        con = duckdb.connect(str(db_path))
-    except duckdb.Error as error:
-        raise LeadscoreError(f"{db_path}: cannot open the warehouse: {str(error).splitlines()[0]}") from None
-    try:
-        con.execute("set TimeZone = 'UTC'")
+    with Warehouse(db_path).connect() as con:
         ensure_ops_schema(con)
         yield con
-    finally:
-        con.close()
 
 
 def record_build(db_path: Path, dbt_vars: dict[str, Any]) -> None:
     """After a full build: its as_of (the instant the models used) and its other vars."""
-    con = duckdb.connect(str(db_path))
-    try:
-        ensure_ops_schema(con)
+    with working_warehouse(db_path) as con:
         as_of = None
         if has_table(con, "main", "lead_scores"):
             row = con.execute("select max(as_of) from main.lead_scores").fetchone()
@@ -143,33 +126,23 @@ def record_build(db_path: Path, dbt_vars: dict[str, Any]) -> None:
             f"insert into {table('build_log')} values (?, ?, ?)",
             [now_utc(), as_of, yaml.safe_dump(other_vars, default_flow_style=True).strip() if other_vars else None],
         )
-    finally:
-        con.close()
 
 
 def unit_tests_passed_at(db_path: Path, fingerprint: str) -> datetime | None:
     """When the unit tests of the project code with this fingerprint last passed here, or None."""
     if not db_path.exists():
         return None
-    con = duckdb.connect(str(db_path))
-    try:
-        ensure_ops_schema(con)
+    with working_warehouse(db_path) as con:
         row = con.execute(
             f"select max(passed_at) from {table('unit_test_log')} where code_fingerprint = ?", [fingerprint]
         ).fetchone()
         return row[0] if row else None
-    finally:
-        con.close()
 
 
 def record_unit_tests(db_path: Path, fingerprint: str, unit_tests: int) -> None:
     """After a build whose unit tests all passed: the fingerprint of the code they tested."""
-    con = duckdb.connect(str(db_path))
-    try:
-        ensure_ops_schema(con)
+    with working_warehouse(db_path) as con:
         con.execute(f"insert into {table('unit_test_log')} values (?, ?, ?)", [fingerprint, now_utc(), unit_tests])
-    finally:
-        con.close()
 
 
 def last_build(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, str | None]:
@@ -178,3 +151,112 @@ def last_build(con: duckdb.DuckDBPyConnection) -> tuple[datetime | None, str | N
         f"select as_of, vars_yaml from {table('build_log')} order by built_at desc limit 1"
     ).fetchone()
     return (row[0], row[1]) if row else (None, None)
+
+
+# --------------------------------------------------------------------------------------------- erased people
+# What a load checks (leadscore.erasure writes it): the salted hashes of erased people's identifiers.
+
+ERASED_REASON = "erased"
+
+# Raw entities that name a person, and the columns that identify them.
+PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "contacts": ("contact_id", "email"),
+    "events": ("contact_id", "email"),
+    "opportunities": ("contact_id",),
+    "lead_status_changes": ("contact_id",),
+    "score_adjustments": ("contact_id",),
+}
+IDENTIFIER_COLUMNS = ("contact_id", "email")
+# Connector tables (var source_systems, docs/sources.md) whose rows name a person under other column
+# names: table -> (columns holding the person's CRM record id, columns holding an email). A column
+# named contact_id or email is found anywhere already (IDENTIFIER_COLUMNS).
+CONNECTOR_PERSON_COLUMNS: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
+    "hubspot": {"contact": (("id",), ("property_email",)), "email_event": ((), ("recipient",))},
+    "salesforce": {
+        "lead": (("id", "converted_contact_id"), ("email",)),
+        "contact": (("id",), ("email",)),
+        "campaign_member": (("lead_id", "lead_or_contact_id"), ()),
+        "task": (("who_id",), ()),
+        "event": (("who_id",), ()),
+    },
+    "marketo": {
+        "lead": (("id",), ("email",)),
+        **{f"activity_{name}": (("lead_id",), ()) for name in (
+            "visit_webpage", "fill_out_form", "send_email", "email_delivered", "open_email", "click_email",
+            "unsubscribe_email", "email_bounced", "merge_leads", "delete_lead", "change_data_value",
+        )},
+    },
+    "segment": {table: ((), ("context_traits_email",)) for table in ("identifies", "pages", "tracks", "screens")},
+    "rudderstack": {table: ((), ("context_traits_email",)) for table in ("identifies", "pages", "tracks", "screens")},
+}
+
+
+def _normalised(kind: str, value: str) -> str:
+    return value.strip().lower() if kind == "email" else value.strip()
+
+
+def subject_hash(salt: str, kind: str, value: str) -> str:
+    """The salted hash of an identifier, as SQL computes it (subject_hash_sql)."""
+    return hashlib.sha256(f"{salt}|{kind}|{_normalised(kind, value)}".encode()).hexdigest()
+
+
+def subject_hash_sql(salt_sql: str, kind: str, column_sql: str) -> str:
+    value = f"lower(trim({column_sql}))" if kind == "email" else f"trim({column_sql})"
+    return f"sha256({salt_sql} || '|{kind}|' || {value})"
+
+
+def erasure_salt(con: duckdb.DuckDBPyConnection, create: bool) -> str | None:
+    row = con.execute(f"select salt from {table('erasure_salt')} order by created_at limit 1").fetchone()
+    if row:
+        return str(row[0])
+    if not create:
+        return None
+    salt = secrets.token_hex(32)
+    con.execute(f"insert into {table('erasure_salt')} values (?, ?)", [salt, now_utc()])
+    return salt
+
+
+def _erased_match(con: duckdb.DuckDBPyConnection, kinds: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """SQL of (the first erased hash among the columns, whether any column names an erased person), for
+    (identifier kind, column SQL) pairs; None when nothing was ever erased here."""
+    if not kinds or not has_table(con, OPS_SCHEMA, "erased_subjects"):
+        return None
+    salt = erasure_salt(con, create=False)
+    if salt is None:
+        return None
+    erased = f"(select subject_hash from {table('erased_subjects')})"
+    hashes = [subject_hash_sql(quote_literal(salt), kind, column) for kind, column in kinds]
+    matched = [f"case when {hashed} in {erased} then {hashed} end" for hashed in hashes]
+    first_match = matched[0] if len(matched) == 1 else f"coalesce({', '.join(matched)})"
+    return first_match, " or ".join(f"{hashed} in {erased}" for hashed in hashes)
+
+
+def refuse_erased(con: duckdb.DuckDBPyConnection, entity: str, candidates: str) -> None:
+    """Turn the load candidates of an erased person into rejects that keep only the hash.
+
+    Called by the loader between reading an entity's files and landing them, in its transaction."""
+    found = _erased_match(con, [(column, quote_identifier(column)) for column in PERSON_COLUMNS.get(entity, ())])
+    if found:
+        con.execute(
+            f"""update {candidates}
+            set _reason = '{ERASED_REASON}', _raw_record = json_object('erased_subject', {found[0]})
+            where {found[1]}"""
+        )
+
+
+def refuse_erased_connector_rows(
+    con: duckdb.DuckDBPyConnection, system: str, table_name: str, rows: str, columns: list[str],
+    outcome: str, stored: str, erased_flag: str,
+) -> None:
+    """`leadscore load --source`: the new rows of a connector table that name an erased person (by the
+    columns of CONNECTOR_PERSON_COLUMNS, or a contact_id / email column) become rejects; erased_flag
+    receives the matched hash, the only trace of them a reject keeps."""
+    id_columns, email_columns = CONNECTOR_PERSON_COLUMNS.get(system, {}).get(table_name, ((), ()))
+    present = {column.lower(): column for column in columns}
+    kinds = [("contact_id", present[name]) for name in (*id_columns, "contact_id") if name in present]
+    kinds += [("email", present[name]) for name in (*email_columns, "email") if name in present]
+    found = _erased_match(con, [(kind, f"cast({quote_identifier(column)} as varchar)") for kind, column in kinds])
+    if found:
+        con.execute(
+            f"update {rows} set {outcome} = 'rejected', {erased_flag} = {found[0]} where not {stored} and ({found[1]})"
+        )

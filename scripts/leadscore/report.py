@@ -23,8 +23,9 @@ from typing import Any
 import duckdb
 
 from leadscore.errors import LeadscoreError
-from leadscore.paths import PROJECT_DIR, require_warehouse
+from leadscore.paths import PROJECT_DIR
 from leadscore.serving import open_serving, serving_path_for
+from leadscore.warehouse import Warehouse, first_line
 
 REPORT_NAME = "leadscore_report.html"
 WIDTH = 720
@@ -459,15 +460,13 @@ def write_report(
 ) -> Path:
     """Render the report from the serving file (and the latest calibration of the project) into
     OUT/leadscore_report.html."""
-    require_warehouse(db_path)
+    Warehouse(db_path).require()
     serving_path = serving_path_for(db_path, serving)
-    con = open_serving(serving_path, db_path)
     try:
-        page = render(con, latest_calibration(project_dir))
+        with open_serving(serving_path, db_path) as con:
+            page = render(con, latest_calibration(project_dir))
     except duckdb.Error as error:
-        raise LeadscoreError(f"{serving_path}: cannot read the reports: {str(error).splitlines()[0]}") from None
-    finally:
-        con.close()
+        raise LeadscoreError(f"{serving_path}: cannot read the reports: {first_line(error)}") from None
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / REPORT_NAME

@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib.metadata import entry_points
 from pathlib import Path
 
+from leadscore.build import build, parse_vars
 from leadscore.errors import LeadscoreError
 from leadscore.export import export_mqls
+from leadscore.load import load_directory
 from leadscore.serving import open_serving, serving_path_for
+from leadscore.warehouse import Warehouse
 
 Progress = Callable[[str], None]
 
 DEMO_SEED = 42
 DEMO_DAYS = 180
+# The demo data's generator lives in the development package (leadscore_dev), which registers it here;
+# the runtime never imports it (docs/development.md).
+DEMO_DATA_GROUP = "leadscore.demo_data"
+
+
+def demo_generator() -> Callable[..., object]:
+    """The generator registered in the entry-point group leadscore.demo_data (leadscore_dev.generate)."""
+    found = sorted(entry_points(group=DEMO_DATA_GROUP), key=lambda entry: entry.name)
+    if not found:
+        raise LeadscoreError(
+            "no demo data generator is installed (leadscore_dev, installed by `pip install -e .`): "
+            "give --input DIR with raw files"
+        )
+    return found[0].load()
 
 
 def run_main_job(
@@ -30,16 +48,11 @@ def run_main_job(
     force: bool = False,
     verbose: bool = False,
 ) -> None:
-    from leadscore.build import build, parse_vars
-    from leadscore.load import load_directory
-    from leadscore.locking import writer_lock
-
     parse_vars(None)  # the vars of dbt_project.yml, checked before the load rather than after it
     serving_path = serving_path_for(db_path, serving)
 
     if input_dir is None:
-        from leadscore.generate import generate
-
+        generate = demo_generator()
         input_dir = db_path.parent / "demo"
         progress(f"No --input given: generating demo data ({contacts:,} contacts) in {input_dir}")
         generate(out_dir=input_dir, contacts=contacts, days=DEMO_DAYS, seed=DEMO_SEED, progress=progress)
@@ -47,7 +60,7 @@ def run_main_job(
         raise LeadscoreError(f"{input_dir}: no such directory")
 
     # One writer lock for load + build, so that no other writer slips in between them.
-    with writer_lock(db_path, "run", timeout=lock_timeout, progress=progress):
+    with Warehouse(db_path).lock("run", timeout=lock_timeout, progress=progress):
         progress(f"Loading {input_dir} into {db_path}")
         report = load_directory(db_path, input_dir, progress=progress)
         progress(report.format_table())
@@ -66,8 +79,7 @@ def run_main_job(
 
 def summary(serving_path: Path, top: int = 10) -> str:
     """Contacts scored, MQLs, tiers, and the top leads with their reasons, as readers see them."""
-    con = open_serving(serving_path)
-    try:
+    with open_serving(serving_path) as con:
         total, mqls, hot, warm, cold, as_of = con.execute(
             """
             select
@@ -90,8 +102,6 @@ def summary(serving_path: Path, top: int = 10) -> str:
             """,
             [top],
         ).fetchall()
-    finally:
-        con.close()
     lines = [
         "",
         f"Scored {total:,} contacts as of {as_of}: {mqls:,} MQLs "

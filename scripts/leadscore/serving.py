@@ -26,6 +26,9 @@ from typing import Any
 import duckdb
 
 from leadscore.errors import LeadscoreError
+from leadscore.warehouse import Warehouse, connect, has_table
+from leadscore.warehouse import quote_identifier as _quote
+from leadscore.warehouse import quote_literal as _literal
 
 SERVING_ENV = "LEADSCORE_SERVING"
 STORAGE_VERSION_ENV = "LEADSCORE_SERVING_STORAGE_VERSION"
@@ -57,14 +60,6 @@ class Publication:
     path: Path
     relations: tuple[Relation, ...]
     storage_version: str
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def serving_path_for(db_path: Path, serving: str | Path | None = None) -> Path:
@@ -117,30 +112,19 @@ def published_as_of(serving_path: Path) -> datetime | None:
     """The as_of of the scores in the serving file (None without a file or a publication row)."""
     if not serving_path.exists():
         return None
-    con = duckdb.connect(str(serving_path), read_only=True)
-    try:
-        found = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?",
-            [PUBLICATION_TABLE],
-        ).fetchone()
-        if not found or not found[0]:
+    with connect(serving_path, read_only=True, what="serving file") as con:
+        if not has_table(con, "main", PUBLICATION_TABLE):
             return None
         row = con.execute(f"select max(as_of) from main.{PUBLICATION_TABLE}").fetchone()
         return row[0] if row else None
-    finally:
-        con.close()
 
 
 def scores_as_of(db_path: Path) -> datetime | None:
     """The as_of of main.lead_scores in the working warehouse (None when it has no rows)."""
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        row = con.execute("select max(as_of) from main.lead_scores").fetchone()
+    with Warehouse(db_path).connect(read_only=True) as con:
+        row = con.execute("select max(as_of) from main.lead_scores").fetchone() if has_table(
+            con, "main", "lead_scores") else None
         return row[0] if row else None
-    except duckdb.CatalogException:
-        return None
-    finally:
-        con.close()
 
 
 # A publish may not replace the serving file's lead_scores with one holding fewer than this share of
@@ -153,14 +137,11 @@ def _lead_count(path: Path) -> int | None:
     """Rows of main.lead_scores in a DuckDB file (None without the file or the table)."""
     if not path.exists():
         return None
-    con = duckdb.connect(str(path), read_only=True)
-    try:
+    with connect(path, read_only=True) as con:
+        if not has_table(con, "main", "lead_scores"):
+            return None
         row = con.execute("select count(*) from main.lead_scores").fetchone()
         return int(row[0]) if row else None
-    except duckdb.CatalogException:
-        return None
-    finally:
-        con.close()
 
 
 def check_shrink(db_path: Path, serving_path: Path, *, force: bool = False) -> None:
@@ -192,8 +173,7 @@ def _fsync(path: Path, directory: bool = False) -> None:
 
 
 def _write(db_path: Path, target: Path, relations: list[Relation], storage_version: str) -> None:
-    con = duckdb.connect()
-    try:
+    with connect() as con:
         con.execute("set enable_progress_bar = false")
         con.execute(f"attach {_literal(str(db_path))} as {_WORKING} (read_only)")
         con.execute(f"use {_WORKING}")
@@ -222,8 +202,6 @@ def _write(db_path: Path, target: Path, relations: list[Relation], storage_versi
         )
         _comment_publication_table(con)
         con.execute(f"detach {_ALIAS}")  # checkpoints: the file is complete, with no WAL beside it
-    finally:
-        con.close()
 
 
 _PUBLICATION_COMMENTS = {
@@ -313,25 +291,20 @@ def publish(
 
 
 def open_serving(serving_path: Path, db_path: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """The serving file, read-only, with a clear error when nothing has been published yet."""
+    """The serving file, read-only (``with open_serving(...) as con``), with a clear error when nothing has
+    been published yet."""
     if not serving_path.exists():
         built = f" for the warehouse {db_path}" if db_path else ""
         raise LeadscoreError(
             f"{serving_path}: nothing published yet{built}: run `leadscore build` or `leadscore run`"
         )
-    try:
-        return duckdb.connect(str(serving_path), read_only=True)
-    except duckdb.Error as error:
-        raise LeadscoreError(f"{serving_path}: cannot open the serving file: {str(error).splitlines()[0]}") from None
+    return connect(serving_path, read_only=True, what="serving file")
 
 
 def storage_version_of(serving_path: Path) -> str:
     """The storage format DuckDB reports for a database file, e.g. 'v1.0.0+'."""
-    con = duckdb.connect(str(serving_path), read_only=True)
-    try:
+    with connect(serving_path, read_only=True, what="serving file") as con:
         row = con.execute(
             "select tags['storage_version'] from duckdb_databases() where database_name = current_database()"
         ).fetchone()
-    finally:
-        con.close()
     return str(row[0]) if row and row[0] is not None else "unknown"

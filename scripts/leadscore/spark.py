@@ -15,6 +15,8 @@ import duckdb
 
 from leadscore.contract import ENTITIES, RAW_SCHEMA, REJECTS_TABLE
 from leadscore.errors import LeadscoreError
+from leadscore.var_rules import project_vars
+from leadscore.warehouse import Warehouse, quote_identifier, quote_literal
 
 SPARK_TARGET = "spark"
 
@@ -46,34 +48,37 @@ def export_raw_tables(db_path: Path, destination: Path) -> list[str]:
     (Spark reads those as TIMESTAMP; naive ones would come back as TIMESTAMP_NTZ)."""
     if not db_path.exists():
         raise LeadscoreError(f"{db_path}: no warehouse here yet: run `leadscore load` first")
-    if destination.exists():
-        shutil.rmtree(destination)
-    destination.mkdir(parents=True)
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        con.execute("set TimeZone = 'UTC'")
-        tables = [*ENTITIES, REJECTS_TABLE]
+    _fresh(destination)
+    tables = [*ENTITIES, REJECTS_TABLE]
+    with Warehouse(db_path).connect(read_only=True) as con:
         for table in tables:
-            columns = con.execute(
-                "select column_name, data_type from information_schema.columns"
-                " where table_schema = ? and table_name = ? order by ordinal_position",
-                [RAW_SCHEMA, table],
-            ).fetchall()
-            if not columns:
+            if not _copy_table(con, RAW_SCHEMA, table, destination / table):
                 raise LeadscoreError(f"{db_path}: table {RAW_SCHEMA}.{table} is missing: run `leadscore load` first")
-            select_list = ", ".join(
-                f'cast("{name}" as timestamptz) as "{name}"' if kind == "TIMESTAMP" else f'"{name}"'
-                for name, kind in columns
-            )
-            target = destination / table
-            target.mkdir()
-            con.execute(
-                f"copy (select {select_list} from {RAW_SCHEMA}.{table}) "
-                f"to '{target / 'part-0.parquet'}' (format parquet)"
-            )
-    finally:
-        con.close()
     return tables
+
+
+def _fresh(directory: Path) -> None:
+    if directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True)
+
+
+def _copy_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, target: Path) -> bool:
+    """One table as target/part-0.parquet, in types Spark reads (_spark_column); False when it is missing."""
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns"
+        " where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    if not columns:
+        return False
+    select_list = ", ".join(_spark_column(str(name), str(kind)) for name, kind in columns)
+    target.mkdir(parents=True)
+    con.execute(
+        f"copy (select {select_list} from {quote_identifier(schema)}.{quote_identifier(table)}) "
+        f"to {quote_literal(target / 'part-0.parquet')} (format parquet)"
+    )
+    return True
 
 
 # DuckDB types Spark cannot read from Parquet (or reads as something else), handed over as text.
@@ -84,8 +89,6 @@ def selected_source_schemas(dbt_vars: dict[str, Any], project_dir: Path) -> tupl
     """The systems of var source_systems (--vars, else dbt_project.yml), and the connector systems among them
     (raw is not one), each with the schema its tables are in: var <system>_schema, else the system's name
     (docs/sources.md)."""
-    from leadscore.var_rules import project_vars
-
     effective = {**project_vars(project_dir), **dbt_vars}
     systems = [str(system) for system in effective.get("source_systems") or [RAW_SCHEMA]]
     schemas = {system: str(effective.get(f"{system}_schema") or system) for system in systems if system != RAW_SCHEMA}
@@ -95,13 +98,9 @@ def selected_source_schemas(dbt_vars: dict[str, Any], project_dir: Path) -> tupl
 def export_source_tables(db_path: Path, destination: Path, schemas: dict[str, str]) -> dict[str, list[str]]:
     """Every table of each selected system's schema as Parquet under destination/<schema>/<table>/, as
     export_raw_tables writes the raw ones (timestamps as UTC instants). Returns schema -> tables."""
-    if destination.exists():
-        shutil.rmtree(destination)
-    destination.mkdir(parents=True)
+    _fresh(destination)
     exported: dict[str, list[str]] = {}
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        con.execute("set TimeZone = 'UTC'")
+    with Warehouse(db_path).connect(read_only=True) as con:
         for system, schema in schemas.items():
             tables = [
                 str(row[0])
@@ -115,26 +114,13 @@ def export_source_tables(db_path: Path, destination: Path, schemas: dict[str, st
                     f"`leadscore load --source {system} DIR` lands a connector's files there"
                 )
             for table in tables:
-                columns = con.execute(
-                    "select column_name, data_type from information_schema.columns"
-                    " where table_schema = ? and table_name = ? order by ordinal_position",
-                    [schema, table],
-                ).fetchall()
-                select_list = ", ".join(_spark_column(str(name), str(kind)) for name, kind in columns)
-                target = destination / schema / table
-                target.mkdir(parents=True)
-                con.execute(
-                    f'copy (select {select_list} from "{schema}"."{table}") '
-                    f"to '{target / 'part-0.parquet'}' (format parquet)"
-                )
+                _copy_table(con, schema, table, destination / schema / table)
             exported[schema] = tables
-    finally:
-        con.close()
     return exported
 
 
 def _spark_column(name: str, kind: str) -> str:
-    quoted = '"' + name.replace('"', '""') + '"'
+    quoted = quote_identifier(name)
     if kind == "TIMESTAMP" or kind.startswith("TIMESTAMP_"):
         return f"cast({quoted} as timestamptz) as {quoted}"
     if kind.startswith(_AS_TEXT):

@@ -14,13 +14,14 @@ import csv
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from leadscore.errors import LeadscoreError
+from leadscore.grids import check_grid_vars
 from leadscore.paths import PROJECT_DIR
 
 RULES_FILE = Path("macros") / "config" / "var_rules.sql"
@@ -236,8 +237,6 @@ def problem(rule: VarRule, value: Any, project_dir: Path = PROJECT_DIR) -> str |
 
 def _grid_problem(rule: VarRule, value: Any, project_dir: Path) -> str | None:
     """The grid check of grids.py (which grids a build can score with), its message without the var."""
-    from leadscore.grids import check_grid_vars
-
     if not isinstance(value, str) or not value.strip():
         return f"must be {rule.accepts}"
     try:
@@ -343,6 +342,53 @@ def markdown(project_dir: Path = PROJECT_DIR) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
+
+
+# --------------------------------------------------------------------------------------------- a build's settings
+
+
+def parse_as_of(text: str) -> str:
+    """An ISO-8601 instant as 'YYYY-MM-DD HH:MM:SS' in UTC; a value without offset is UTC."""
+    cleaned = text.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise LeadscoreError(
+            f"--as-of {text!r} is not an ISO-8601 timestamp (e.g. 2024-06-30T12:00:00Z)"
+        ) from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def parse_vars(vars_yaml: str | None, project_dir: Path = PROJECT_DIR) -> dict[str, Any]:
+    """--vars as a dict, every var of the build (dbt_project.yml's and --vars) checked against its rule
+    (leadscore.var_rules) before dbt starts; a YAML error, a var the project does not declare or a
+    value outside its rule is a user mistake, one line naming the var."""
+    parsed = _vars_mapping(vars_yaml)
+    declared = project_vars(project_dir)
+    unknown = sorted(set(parsed) - set(declared))
+    if unknown:
+        raise LeadscoreError(
+            f"unknown var {', '.join(unknown)} (the vars are listed in dbt_project.yml and docs/vars.md)"
+        )
+    check_vars(parsed, project_dir)
+    return parsed
+
+
+def _vars_mapping(vars_yaml: str | None) -> dict[str, Any]:
+    if not vars_yaml:
+        return {}
+    try:
+        parsed = load_vars_yaml(vars_yaml)
+    except yaml.YAMLError as error:
+        first_line = str(error).splitlines()[0]
+        raise LeadscoreError(f"--vars is not valid YAML: {first_line}") from None
+    if parsed is None:
+        return {}
+    if not isinstance(parsed, dict):
+        raise LeadscoreError('--vars must be a YAML mapping, e.g. "{decay_method: linear}"')
+    return parsed
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from leadscore.bench import AS_OF_INCREMENTAL, ENGINE_STEPS, MEASURED_STEPS
-from leadscore.bench_reference import check_reference
+from leadscore_dev.bench import AS_OF_INCREMENTAL, ENGINE_STEPS, MEASURED_STEPS
+from leadscore_dev.bench_reference import check_reference
 
 CONTACTS = 800
 DAYS = 60

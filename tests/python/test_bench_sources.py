@@ -16,11 +16,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from leadscore.bench_sources import EMAIL_EVENT_TYPES, MERGED_ID_OFFSET, shape_connector_tables
 from leadscore.errors import LeadscoreError
-from leadscore.generate import generate
 from leadscore.load import load_directory
 from leadscore.paths import PROJECT_DIR
+from leadscore_dev.bench_sources import EMAIL_EVENT_TYPES, MERGED_ID_OFFSET, shape_connector_tables
+from leadscore_dev.generate import generate
 
 CONTACTS = 200
 SYNCED_BY = "2024-07-01 00:00:00"

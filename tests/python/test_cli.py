@@ -12,8 +12,8 @@ import pytest
 
 from leadscore.build import build
 from leadscore.errors import LeadscoreError
-from leadscore.generate import generate
 from leadscore.load import load_directory
+from leadscore_dev.generate import generate
 from worked_examples import copy_project, warehouse_with_contacts
 
 AS_OF = "2024-07-01T00:00:00Z"

@@ -15,8 +15,8 @@ import duckdb
 import pytest
 
 from leadscore.build import build
-from leadscore.generate import generate
 from leadscore.load import load_directory
+from leadscore_dev.generate import generate
 from worked_examples import query, write_csv
 
 AS_OF = "2024-07-01T00:00:00Z"

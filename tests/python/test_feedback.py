@@ -21,10 +21,10 @@ import pytest
 from headless_chromium import INSTALL_HINT, find_chromium, render
 from leadscore.build import build
 from leadscore.calibrate import Calibration, calibrate
-from leadscore.generate import generate
 from leadscore.load import load_directory
 from leadscore.report import REPORT_NAME, write_report
 from leadscore.serving import serving_path_for
+from leadscore_dev.generate import generate
 from worked_examples import copy_project, iso, write_csv
 
 AS_OF = "2024-07-01T00:00:00Z"

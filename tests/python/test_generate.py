@@ -15,7 +15,7 @@ import pytest
 
 from leadscore.contract import ENTITIES
 from leadscore.errors import LeadscoreError
-from leadscore.generate import generate
+from leadscore_dev.generate import generate
 
 END = "2024-06-30"
 READERS = {

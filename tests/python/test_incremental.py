@@ -20,10 +20,10 @@ import duckdb
 import pytest
 
 from leadscore.build import build, code_fingerprint
-from leadscore.generate import generate
 from leadscore.load import load_directory
 from leadscore.paths import PROJECT_DIR
 from leadscore.serving import PUBLICATION_TABLE, serving_path_for
+from leadscore_dev.generate import generate
 from worked_examples import write_csv
 
 FIRST_AS_OF = "2024-07-01T00:00:00Z"

@@ -20,8 +20,8 @@ import duckdb
 import pytest
 
 from leadscore.build import build, run_dbt
-from leadscore.generate import generate
 from leadscore.load import load_directory
+from leadscore_dev.generate import generate
 from worked_examples import write_csv
 
 AS_OF = "2024-07-01T00:00:00Z"

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from leadscore.build import build
-from leadscore.generate import generate
 from leadscore.load import load_directory
 from leadscore.paths import PROJECT_DIR
 from leadscore.serving import PUBLICATION_TABLE
+from leadscore_dev.generate import generate
 
 AS_OF = "2024-07-01T00:00:00Z"
 PUBLIC_LAYERS = ("marts", "reports")

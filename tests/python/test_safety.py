@@ -23,10 +23,10 @@ import pytest
 from conftest import dbt_target_dir
 from leadscore.build import dbt_log_file
 from leadscore.errors import LeadscoreError
-from leadscore.generate import generate
 from leadscore.load import ensure_raw_schema
 from leadscore.paths import PROJECT_DIR
 from leadscore.serving import MIN_KEPT_SHARE, check_shrink
+from leadscore_dev.generate import generate
 
 AS_OF = "2024-07-01T00:00:00Z"
 CONTACTS = 200

@@ -11,8 +11,8 @@ import pytest
 
 from leadscore.build import build
 from leadscore.errors import LeadscoreError
-from leadscore.generate import generate
 from leadscore.load import load_directory
+from leadscore_dev.generate import generate
 from worked_examples import build_scores, copy_project, read_rows, warehouse_with_contacts, write_csv
 
 AS_OF = datetime(2024, 7, 1)

@@ -19,11 +19,11 @@ import pytest
 
 from leadscore.build import build
 from leadscore.errors import LeadscoreError
-from leadscore.generate import generate
 from leadscore.load import load_directory
 from leadscore.locking import lock_path
 from leadscore.paths import PROJECT_DIR
 from leadscore.serving import PUBLICATION_TABLE, Relation, publish, storage_version_of
+from leadscore_dev.generate import generate
 from worked_examples import copy_project
 
 AS_OF = "2024-07-01T00:00:00Z"

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from leadscore.build import build
-from leadscore.generate import generate
 from leadscore.load import load_directory
+from leadscore_dev.generate import generate
 
 AS_OF = "2024-07-01T00:00:00Z"
 # The whole project: every model, data test and unit test.

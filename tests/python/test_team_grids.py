@@ -13,9 +13,9 @@ import pytest
 import team_grids as team
 from leadscore.build import build
 from leadscore.errors import LeadscoreError
-from leadscore.generate import generate
 from leadscore.load import load_directory
 from leadscore.serving import serving_path_for
+from leadscore_dev.generate import generate
 from worked_examples import copy_project, query, warehouse_with_contacts, write_csv
 
 AS_OF = "2024-07-01T00:00:00Z"

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 
 from leadscore.build import build
-from leadscore.generate import generate
 from leadscore.load import load_directory
 from leadscore.paths import PROJECT_DIR
+from leadscore_dev.generate import generate
 
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/generic", "tests/fixtures")
 

@@ -25,9 +25,11 @@ from typing import Any
 
 import duckdb
 
-from leadscore.build import known_vars, parse_as_of
 from leadscore.errors import LeadscoreError
 from leadscore.paths import PROJECT_DIR
+from leadscore.var_rules import parse_as_of, project_vars
+from leadscore.warehouse import connect
+from leadscore.warehouse import quote_literal as _lit
 
 TOLERANCE = 1e-6
 NUMERIC_COLUMNS = ("fit_score", "engagement_score", "engagement_score_recent", "adjustment_points", "lead_score")
@@ -47,10 +49,6 @@ _CONTACT_COLUMNS = (
 )
 _TRUE_WORDS = "('true', 't', '1', 'yes', 'y')"
 _FALSE_WORDS = "('false', 'f', '0', 'no', 'n')"
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _number(text: str | None) -> float | None:
@@ -132,7 +130,7 @@ class _Settings:
 
 
 def _settings(as_of: str, project_dir: Path) -> _Settings:
-    defaults = known_vars(project_dir)
+    defaults = project_vars(project_dir)
     unsupported = [name for name in ("lead_score_min", "lead_score_max", "engagement_cap", "mql_top_percent")
                    if defaults.get(name) is not None]
     if unsupported:
@@ -603,7 +601,7 @@ def check_reference(db_path: Path, as_of: str, project_dir: Path = PROJECT_DIR,
                     sql_out: Path | None = None) -> ReferenceCheck:
     """Run the reference query on the warehouse (read-only; its result goes to a temporary table,
     timed), then compare it with main.lead_scores (not timed)."""
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = connect(db_path, read_only=True)
     try:
         con.execute("set TimeZone = 'UTC'")
         sql = reference_sql(con, as_of, project_dir)

@@ -9,7 +9,7 @@ own:
    ``leadscore build`` (no ``--full-refresh``) as of the end of that day;
 3. the ``lead_scores`` model alone (``dbt run --select lead_scores``, its parents already built);
 4. the reference: one hand-written DuckDB query computing the same scores from the raw tables and the
-   seeds (leadscore.bench_reference), checked against ``main.lead_scores``: the run counts only when
+   seeds (leadscore_dev.bench_reference), checked against ``main.lead_scores``: the run counts only when
    they agree within 1e-6.
 
 It prints a table (step, seconds, peak RSS, ratio, target, met?) and writes it to ``OUT/bench.json``
@@ -35,12 +35,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import dbt.version
 import duckdb
 import yaml
 
-from leadscore.bench_reference import TOLERANCE, check_reference
+from leadscore.build import run_dbt
 from leadscore.errors import LeadscoreError
+from leadscore.load import MEMORY_LIMIT as LOAD_MEMORY_LIMIT
 from leadscore.paths import PROJECT_DIR
+from leadscore.warehouse import connect
+from leadscore_dev import SOURCES
+from leadscore_dev.bench_reference import TOLERANCE, check_reference
+from leadscore_dev.bench_sources import SHAPE_MEMORY_LIMIT, connector_events
 
 Progress = Callable[[str], None]
 
@@ -100,7 +106,7 @@ class SizeRun:
     dbt: dict[str, Any] = field(default_factory=dict)
     # 1-minute load averages at the start and the end: other work on the machine skews the timings
     load_average: list[float] = field(default_factory=list)
-    # --source: where the data come in (leadscore.bench_sources); the steps compared by --scaling
+    # --source: where the data come in (leadscore_dev.bench_sources); the steps compared by --scaling
     source: str = "raw"
     measured_keys: tuple[str, ...] = MEASURED_STEPS
     connector_tables: dict[str, int] = field(default_factory=dict)
@@ -147,15 +153,13 @@ def _leadscore(*args: str) -> list[str]:
 
 
 def _bench_child(*args: str) -> list[str]:
-    return [sys.executable, "-m", "leadscore.bench", *args]
+    return [sys.executable, "-m", "leadscore_dev.bench", *args]
 
 
 def _child_main(argv: list[str]) -> int:
-    """Entry point of the bench's own child steps (python -m leadscore.bench MODE ...)."""
+    """Entry point of the bench's own child steps (python -m leadscore_dev.bench MODE ...)."""
     mode, db_path, as_of, result_path = argv[0], Path(argv[1]), argv[2], Path(argv[3])
     if mode == "lead-scores":
-        from leadscore.build import run_dbt
-
         run_dbt(["run", "--select", "lead_scores"], db_path, dbt_vars={"as_of": as_of})
         result: dict[str, Any] = {}
     elif mode == "reference":
@@ -230,7 +234,7 @@ def _profile_memory_limit() -> str:
             return _rendered_env_var(str(settings["memory_limit"]))
     except (OSError, KeyError, TypeError, yaml.YAMLError):
         pass
-    con = duckdb.connect(":memory:")
+    con = connect()
     try:
         default = con.execute("select current_setting('memory_limit')").fetchone()[0]
     finally:
@@ -245,7 +249,7 @@ def _rendered_env_var(setting: str) -> str:
 
 
 def _count_events(db_path: Path) -> int:
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = connect(db_path, read_only=True)
     try:
         return int(con.execute("select count(*) from raw.events").fetchone()[0])
     finally:
@@ -262,8 +266,6 @@ def _prepare_work_dir(work: Path) -> None:
 
 
 def _run_size(contacts: int, days: int, seed: int, work: Path, say: Progress, sql_out: Path | None) -> SizeRun:
-    from leadscore.load import MEMORY_LIMIT as LOAD_MEMORY_LIMIT
-
     _prepare_work_dir(work)
     raw, extra, logs = work / "raw", work / "extra", work / "logs"
     db_path = work / "bench.duckdb"
@@ -472,8 +474,6 @@ def _machine() -> dict[str, Any]:
     memory_gib = None
     with contextlib.suppress(ValueError, OSError, AttributeError):
         memory_gib = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-    import dbt.version
-
     return {
         "cpus": os.cpu_count(),
         "memory_gib": memory_gib,
@@ -501,7 +501,7 @@ NOTES = [
     "peak RSS: max resident memory of the step's child process (wait4), DuckDB included.",
     "Incremental target: the issue's 'within 20% of the full build' is read as incremental time <= 0.20 x "
     "full-build time.",
-    "The reference query (leadscore/bench_reference.py) computes fit, decayed engagement with per-rule "
+    "The reference query (leadscore_dev/bench_reference.py) computes fit, decayed engagement with per-rule "
     "half-lives and caps, the inactivity penalty, scanner-click filtering, recycle reset, adjustments, grades, "
     "tier and is_mql from the raw tables and seeds, the grid compiled into the SQL; the run counts only when it "
     f"agrees with main.lead_scores within {TOLERANCE:g} on every contact.",
@@ -524,8 +524,6 @@ def _build_summary(run: SizeRun, key: str) -> str:
 
 def _size_markdown(run: SizeRun) -> list[str]:
     if run.source != "raw":
-        from leadscore.bench_sources import size_markdown
-
         return size_markdown(run)
     ref = run.reference
     return [
@@ -602,6 +600,177 @@ def write_reports(out_dir: Path, runs: list[SizeRun], command: str, machine: dic
     return json_path, md_path
 
 
+# --------------------------------------------------------------------------------------------- through adapters
+
+
+def _stitching_node(node: dict[str, Any]) -> bool:
+    """A model of the identity layer: the adapters' identity edges and the stitching models."""
+    text = f"{node.get('original_file_path', '')} {node.get('name', '')}".lower()
+    return node.get("resource_type") == "model" and ("identit" in text or "stitch" in text)
+
+
+def _summed_models(target_dir: Path, chosen: Callable[[dict[str, Any]], bool]) -> tuple[float, list[dict[str, Any]]]:
+    """Summed dbt execution time of the chosen models in the last invocation (run_results.json)."""
+    nodes = _read_json(target_dir / "manifest.json").get("nodes", {})
+    results = _read_json(target_dir / "run_results.json").get("results", [])
+    picked = [
+        {"node": r["unique_id"], "seconds": round(float(r.get("execution_time") or 0.0), 3)}
+        for r in results if chosen(nodes.get(r["unique_id"], {}))
+    ]
+    picked.sort(key=lambda item: item["seconds"], reverse=True)
+    return round(sum(item["seconds"] for item in picked), 3), picked
+
+
+def _attached_events(db_path: Path) -> dict[str, int]:
+    """What the build made of the connector tables: rows of lead_scores, of int_events (the events
+    attached to a contact) and of the identity layer's tables."""
+    con = connect(db_path, read_only=True)
+    try:
+        found = dict(con.execute(
+            "select table_name, table_schema from information_schema.tables "
+            "where (table_name in ('lead_scores', 'int_events') or table_name like '%identit%') "
+            "and table_schema not in ('hubspot', 'segment', 'raw')"
+        ).fetchall())
+        return {name: int(con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0])
+                for name, schema in sorted(found.items())}
+    finally:
+        con.close()
+
+
+def _identity_report(db_path: Path) -> dict[str, Any]:
+    """The identity layer's own report (iterations to the fixed point, resolved and unresolved profiles,
+    conflicts), when the build made one: its single row, column by column."""
+    con = connect(db_path, read_only=True)
+    try:
+        found = con.execute("select table_schema from information_schema.tables "
+                            "where table_name = 'identity_report' order by table_schema = 'main' desc").fetchone()
+        if not found:
+            return {}
+        cursor = con.execute(f'select * from "{found[0]}".identity_report limit 1')
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else {}
+    finally:
+        con.close()
+
+
+def size_markdown(run: Any) -> list[str]:
+    """The Markdown section of one size of an adapter run (md)."""
+    tables = ", ".join(f"{name} {rows:,}" for name, rows in run.connector_tables.items())
+    built = run.built
+    attached = built.get("int_events")
+    return [
+        f"### {run.contacts:,} contacts, {run.days} days, from {run.source}: {run.events:,} events",
+        "",
+        format_markdown_table(table_rows(run)),
+        "",
+        "Machine load (1-minute load average) at the start and the end: "
+        + " and ".join(f"{value:.2f}" for value in run.load_average) + f" on {os.cpu_count()} CPUs.",
+        "",
+        f"Connector tables written: {tables}.",
+        "",
+        f"Built: {built.get('lead_scores', 0):,} rows in lead_scores"
+        + (f"; {attached:,} of the {run.events:,} connector events attached to a contact "
+           f"({attached / run.events:.1%})" if attached is not None and run.events else "") + ".",
+        "",
+        "Rows of the identity layer's tables: " + (", ".join(
+            f"{name} {rows:,}" for name, rows in built.items() if name not in ("lead_scores", "int_events"))
+            or "none found") + ".",
+        "",
+        "Identity report of the build: " + (", ".join(
+            f"{name} {value:,.2f}" if isinstance(value, float)
+            else f"{name} {value:,}" if isinstance(value, int) and not isinstance(value, bool) else f"{name} {value}"
+            for name, value in run.dbt.get("identity_report", {}).items()) or "none") + ".",
+        "",
+        "events/s: the connector events (email_event + pages + tracks) over the step's seconds.",
+        "",
+        _build_summary(run, "full_build"),
+        "",
+        "Stitching models: " + (", ".join(f"{item['node'].split('.')[-1]} {item['seconds']:,.1f} s"
+                                          for item in run.dbt["full_build"]["stitching_nodes"]) or "none found") + ".",
+    ]
+
+
+def run_size_through_adapters(source: str, contacts: int, days: int, seed: int, work: Path,
+                              say: Callable[[str], None]) -> Any:
+    """One size of ``leadscore bench --source SOURCE``: generate, load, shape the connector tables, one
+    full build reading them; the returned SizeRun's table has the stitching models' own time."""
+    _prepare_work_dir(work)
+    raw, logs, db_path = work / "raw", work / "logs", work / "duckdb"
+    target_dir = work / "dbt" / "target"
+    env = dict(os.environ)
+    env.update(DBT_TARGET_PATH=str(target_dir), DBT_LOG_PATH=str(work / "dbt" / "logs"))
+    for name in ("LEADSCORE_DB", "LEADSCORE_SERVING"):
+        env.pop(name, None)
+    run = SizeRun(contacts=contacts, days=days, source=source,
+                        measured_keys=("shape", "full_build"))
+    systems = SOURCES[source]
+    shown_systems = " + ".join(systems)
+    dbt_memory_limit = _profile_memory_limit()
+    total = 4
+
+    def measure(index: int, key: str, label: str, argv: list[str], measures: str, memory_limit: str = "") -> Any:
+        say(f"[{index}/{total}] {label}...")
+        measured = run_child(argv, logs / f"{index}-{key}.log", env)
+        shown = ["leadscore", *argv[3:]] if argv[2] == "leadscore.cli" else ["python", *argv[1:]]
+        step = Step(key=key, label=label, command=" ".join(shown), seconds=measured.seconds,
+                          process_seconds=measured.seconds, peak_rss_mib=measured.peak_rss_mib,
+                          measures=measures, memory_limit=memory_limit)
+        run.steps.append(step)
+        say(f"      {measured.seconds:,.1f} s, peak RSS {measured.peak_rss_mib:,.0f} MiB")
+        return step
+
+    # the same data set as the raw bench (its extra day is not used here)
+    measure(1, "generate", f"generate {contacts:,} contacts, {days} days + 1 (Parquet)",
+            _leadscore("generate", "--out", str(raw), "--contacts", str(contacts), "--days", str(days + 1),
+                             "--end-date", EXTRA_DAY, "--seed", str(seed), "--format", "parquet"),
+            "process wall time")
+    (raw / EXTRA_EVENTS_FILE).unlink()
+    measure(2, "load", "load the raw files (the input of the shaping)",
+            _leadscore("load", str(raw), "--db", str(db_path)), "process wall time", LOAD_MEMORY_LIMIT)
+    counts_path = work / "connector_tables.json"
+    shape = measure(3, "shape", f"write them as {shown_systems} connector tables (DuckDB SQL)",
+                    [sys.executable, "-m", "leadscore_dev.bench_sources", str(db_path), AS_OF_FULL,
+                     str(counts_path)], "process wall time", SHAPE_MEMORY_LIMIT)
+    counts = _read_json(counts_path)
+    run.connector_tables = counts
+    run.events = connector_events(counts)
+    shape.ratio, shape.ratio_basis = run.events / shape.seconds, "events/s"
+    build_vars = "{source_systems: [" + ", ".join(systems) + "]}"
+    full = measure(4, "full_build", f"full build from the {shown_systems} tables (leadscore build --full-refresh)",
+                   _leadscore("build", "--full-refresh", "--db", str(db_path), "--as-of", AS_OF_FULL,
+                                    "--vars", build_vars),
+                   "process wall time: dbt parse, seeds, models, tests, publish", dbt_memory_limit)
+    run.dbt["full_build"] = dbt_profile(target_dir)
+    full.ratio, full.ratio_basis = run.events / full.seconds, "events/s"
+    stitching_seconds, stitching_nodes = _summed_models(target_dir, _stitching_node)
+    staging_seconds, staging_nodes = _summed_models(
+        target_dir, lambda node: node.get("resource_type") == "model" and any(
+            f"models/staging/{system}/" in node.get("original_file_path", "") for system in systems))
+    run.dbt["full_build"]["stitching_nodes"] = stitching_nodes
+    run.dbt["full_build"]["adapter_staging_nodes"] = staging_nodes
+    run.steps.append(Step(
+        key="adapter_staging", label=f"{shown_systems} staging models, in the full build",
+        command="(from the full build's run_results.json)", seconds=staging_seconds, process_seconds=0.0,
+        peak_rss_mib=None, measures=f"summed dbt execution time of {len(staging_nodes)} models (a view's reading "
+        "cost lands in the models that read it)",
+        ratio=staging_seconds / full.seconds, ratio_basis="of the full build", target="(for information)",
+    ))
+    run.steps.append(Step(
+        key="stitching", label="identity stitching models, in the full build",
+        command="(from the full build's run_results.json)", seconds=stitching_seconds, process_seconds=0.0,
+        peak_rss_mib=None, measures=f"summed dbt execution time of {len(stitching_nodes)} models",
+        ratio=stitching_seconds / full.seconds, ratio_basis="of the full build", target="(for information)",
+    ))
+    run.steps.append(Step(
+        key="peak_memory", label="peak memory of the engine, largest step", command="", seconds=0.0,
+        process_seconds=0.0, peak_rss_mib=full.peak_rss_mib, measures="max RSS of the full build",
+        target=f"< {PEAK_RSS_MAX_MIB:,.0f} MiB", met=(full.peak_rss_mib or 0.0) < PEAK_RSS_MAX_MIB,
+    ))
+    run.built = _attached_events(db_path)
+    run.dbt["identity_report"] = _identity_report(db_path)
+    return run
+
+
 # --------------------------------------------------------------------------------------------- command
 
 
@@ -630,8 +799,6 @@ def run_bench(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise LeadscoreError(f"cannot write to {out_dir}: {error.strerror or error}") from None
-    from leadscore.bench_sources import SOURCES, run_size_through_adapters
-
     if source not in SOURCES:
         raise LeadscoreError(f"--source must be one of {', '.join(SOURCES)}, got {source!r}")
     sizes = [contacts // 4, contacts] if scaling else [contacts]

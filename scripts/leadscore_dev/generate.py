@@ -24,6 +24,8 @@ import duckdb
 
 from leadscore.contract import ENTITIES, LOAD_ORDER
 from leadscore.errors import LeadscoreError
+from leadscore.warehouse import connect
+from leadscore.warehouse import quote_literal as _q
 
 DAY = 86_400
 SITE = "https://www.example-saas.com"
@@ -211,11 +213,6 @@ ADJUSTMENTS = {(25, "Met at trade show"): 45, (10, "Existing customer contact"):
 # --- SQL fragment helpers ----------------------------------------------------------------------
 
 
-def _q(text: str | None) -> str:
-    """A SQL literal (NULL for None)."""
-    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
-
-
 def _q_list(values: Sequence[str]) -> str:
     return "[" + ", ".join(_q(v) for v in values) + "]"
 
@@ -324,8 +321,7 @@ def _plan(out_dir: Path, contacts: int, days: int, seed: int, end_date: str | No
 
 
 def _connect(plan: _Plan, temp_dir: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(
-        ":memory:",
+    con = connect(
         config={"threads": 2, "memory_limit": "3GB", "temp_directory": str(temp_dir),
                 "preserve_insertion_order": True},
     )

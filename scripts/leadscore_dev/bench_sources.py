@@ -24,19 +24,14 @@ Every raw event lands exactly once, under its own ``event_id``. The raw tables s
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import duckdb
 
 from leadscore.errors import LeadscoreError
-
-if TYPE_CHECKING:
-    import duckdb
-
-# --source value -> the systems the build selects (`raw` is today's bench)
-SOURCES: dict[str, tuple[str, ...]] = {"raw": ("raw",), "hubspot+segment": ("hubspot", "segment")}
+from leadscore.warehouse import connect
 
 EMAIL_EVENT_TYPES = {  # raw event type -> (HubSpot email_event.type, its per-type table)
     "email_delivered": ("DELIVERED", "email_event_delivered"),
@@ -296,11 +291,9 @@ def _create_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, colum
 
 def shape_connector_tables(db_path: Path, synced_by: str, memory_limit: str = SHAPE_MEMORY_LIMIT) -> dict[str, int]:
     """Write the ``hubspot`` and ``segment`` tables from the warehouse's raw tables; rows per table."""
-    import duckdb
-
     if not db_path.exists():
         raise LeadscoreError(f"no warehouse at {db_path}: load the generated raw files first")
-    con = duckdb.connect(str(db_path), config={"memory_limit": memory_limit, "preserve_insertion_order": False})
+    con = connect(db_path, config={"memory_limit": memory_limit, "preserve_insertion_order": False}, what="warehouse")
     try:
         existing = con.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
@@ -335,189 +328,7 @@ def connector_events(counts: dict[str, int]) -> int:
     return counts["hubspot.email_event"] + counts["segment.pages"] + counts["segment.tracks"]
 
 
-# --------------------------------------------------------------------------------------------- the bench run
-
-
-def _stitching_node(node: dict[str, Any]) -> bool:
-    """A model of the identity layer: the adapters' identity edges and the stitching models."""
-    text = f"{node.get('original_file_path', '')} {node.get('name', '')}".lower()
-    return node.get("resource_type") == "model" and ("identit" in text or "stitch" in text)
-
-
-def _summed_models(target_dir: Path, chosen: Callable[[dict[str, Any]], bool]) -> tuple[float, list[dict[str, Any]]]:
-    """Summed dbt execution time of the chosen models in the last invocation (run_results.json)."""
-    from leadscore.bench import _read_json
-
-    nodes = _read_json(target_dir / "manifest.json").get("nodes", {})
-    results = _read_json(target_dir / "run_results.json").get("results", [])
-    picked = [
-        {"node": r["unique_id"], "seconds": round(float(r.get("execution_time") or 0.0), 3)}
-        for r in results if chosen(nodes.get(r["unique_id"], {}))
-    ]
-    picked.sort(key=lambda item: item["seconds"], reverse=True)
-    return round(sum(item["seconds"] for item in picked), 3), picked
-
-
-def _attached_events(db_path: Path) -> dict[str, int]:
-    """What the build made of the connector tables: rows of lead_scores, of int_events (the events
-    attached to a contact) and of the identity layer's tables."""
-    import duckdb
-
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        found = dict(con.execute(
-            "select table_name, table_schema from information_schema.tables "
-            "where (table_name in ('lead_scores', 'int_events') or table_name like '%identit%') "
-            "and table_schema not in ('hubspot', 'segment', 'raw')"
-        ).fetchall())
-        return {name: int(con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0])
-                for name, schema in sorted(found.items())}
-    finally:
-        con.close()
-
-
-def _identity_report(db_path: Path) -> dict[str, Any]:
-    """The identity layer's own report (iterations to the fixed point, resolved and unresolved profiles,
-    conflicts), when the build made one: its single row, column by column."""
-    import duckdb
-
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        found = con.execute("select table_schema from information_schema.tables "
-                            "where table_name = 'identity_report' order by table_schema = 'main' desc").fetchone()
-        if not found:
-            return {}
-        cursor = con.execute(f'select * from "{found[0]}".identity_report limit 1')
-        row = cursor.fetchone()
-        return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else {}
-    finally:
-        con.close()
-
-
-def size_markdown(run: Any) -> list[str]:
-    """The Markdown section of one size of an adapter run (bench.md)."""
-    from leadscore.bench import _build_summary, format_markdown_table, table_rows
-
-    tables = ", ".join(f"{name} {rows:,}" for name, rows in run.connector_tables.items())
-    built = run.built
-    attached = built.get("int_events")
-    return [
-        f"### {run.contacts:,} contacts, {run.days} days, from {run.source}: {run.events:,} events",
-        "",
-        format_markdown_table(table_rows(run)),
-        "",
-        "Machine load (1-minute load average) at the start and the end: "
-        + " and ".join(f"{value:.2f}" for value in run.load_average) + f" on {os.cpu_count()} CPUs.",
-        "",
-        f"Connector tables written: {tables}.",
-        "",
-        f"Built: {built.get('lead_scores', 0):,} rows in lead_scores"
-        + (f"; {attached:,} of the {run.events:,} connector events attached to a contact "
-           f"({attached / run.events:.1%})" if attached is not None and run.events else "") + ".",
-        "",
-        "Rows of the identity layer's tables: " + (", ".join(
-            f"{name} {rows:,}" for name, rows in built.items() if name not in ("lead_scores", "int_events"))
-            or "none found") + ".",
-        "",
-        "Identity report of the build: " + (", ".join(
-            f"{name} {value:,.2f}" if isinstance(value, float)
-            else f"{name} {value:,}" if isinstance(value, int) and not isinstance(value, bool) else f"{name} {value}"
-            for name, value in run.dbt.get("identity_report", {}).items()) or "none") + ".",
-        "",
-        "events/s: the connector events (email_event + pages + tracks) over the step's seconds.",
-        "",
-        _build_summary(run, "full_build"),
-        "",
-        "Stitching models: " + (", ".join(f"{item['node'].split('.')[-1]} {item['seconds']:,.1f} s"
-                                          for item in run.dbt["full_build"]["stitching_nodes"]) or "none found") + ".",
-    ]
-
-
-def run_size_through_adapters(source: str, contacts: int, days: int, seed: int, work: Path,
-                              say: Callable[[str], None]) -> Any:
-    """One size of ``leadscore bench --source SOURCE``: generate, load, shape the connector tables, one
-    full build reading them; the returned SizeRun's table has the stitching models' own time."""
-    from leadscore import bench
-    from leadscore.load import MEMORY_LIMIT as LOAD_MEMORY_LIMIT
-
-    bench._prepare_work_dir(work)
-    raw, logs, db_path = work / "raw", work / "logs", work / "bench.duckdb"
-    target_dir = work / "dbt" / "target"
-    env = dict(os.environ)
-    env.update(DBT_TARGET_PATH=str(target_dir), DBT_LOG_PATH=str(work / "dbt" / "logs"))
-    for name in ("LEADSCORE_DB", "LEADSCORE_SERVING"):
-        env.pop(name, None)
-    run = bench.SizeRun(contacts=contacts, days=days, source=source,
-                        measured_keys=("shape", "full_build"))
-    systems = SOURCES[source]
-    shown_systems = " + ".join(systems)
-    dbt_memory_limit = bench._profile_memory_limit()
-    total = 4
-
-    def measure(index: int, key: str, label: str, argv: list[str], measures: str, memory_limit: str = "") -> Any:
-        say(f"[{index}/{total}] {label}...")
-        measured = bench.run_child(argv, logs / f"{index}-{key}.log", env)
-        shown = ["leadscore", *argv[3:]] if argv[2] == "leadscore.cli" else ["python", *argv[1:]]
-        step = bench.Step(key=key, label=label, command=" ".join(shown), seconds=measured.seconds,
-                          process_seconds=measured.seconds, peak_rss_mib=measured.peak_rss_mib,
-                          measures=measures, memory_limit=memory_limit)
-        run.steps.append(step)
-        say(f"      {measured.seconds:,.1f} s, peak RSS {measured.peak_rss_mib:,.0f} MiB")
-        return step
-
-    # the same data set as the raw bench (its extra day is not used here)
-    measure(1, "generate", f"generate {contacts:,} contacts, {days} days + 1 (Parquet)",
-            bench._leadscore("generate", "--out", str(raw), "--contacts", str(contacts), "--days", str(days + 1),
-                             "--end-date", bench.EXTRA_DAY, "--seed", str(seed), "--format", "parquet"),
-            "process wall time")
-    (raw / bench.EXTRA_EVENTS_FILE).unlink()
-    measure(2, "load", "load the raw files (the input of the shaping)",
-            bench._leadscore("load", str(raw), "--db", str(db_path)), "process wall time", LOAD_MEMORY_LIMIT)
-    counts_path = work / "connector_tables.json"
-    shape = measure(3, "shape", f"write them as {shown_systems} connector tables (DuckDB SQL)",
-                    [sys.executable, "-m", "leadscore.bench_sources", str(db_path), bench.AS_OF_FULL,
-                     str(counts_path)], "process wall time", SHAPE_MEMORY_LIMIT)
-    counts = bench._read_json(counts_path)
-    run.connector_tables = counts
-    run.events = connector_events(counts)
-    shape.ratio, shape.ratio_basis = run.events / shape.seconds, "events/s"
-    build_vars = "{source_systems: [" + ", ".join(systems) + "]}"
-    full = measure(4, "full_build", f"full build from the {shown_systems} tables (leadscore build --full-refresh)",
-                   bench._leadscore("build", "--full-refresh", "--db", str(db_path), "--as-of", bench.AS_OF_FULL,
-                                    "--vars", build_vars),
-                   "process wall time: dbt parse, seeds, models, tests, publish", dbt_memory_limit)
-    run.dbt["full_build"] = bench.dbt_profile(target_dir)
-    full.ratio, full.ratio_basis = run.events / full.seconds, "events/s"
-    stitching_seconds, stitching_nodes = _summed_models(target_dir, _stitching_node)
-    staging_seconds, staging_nodes = _summed_models(
-        target_dir, lambda node: node.get("resource_type") == "model" and any(
-            f"models/staging/{system}/" in node.get("original_file_path", "") for system in systems))
-    run.dbt["full_build"]["stitching_nodes"] = stitching_nodes
-    run.dbt["full_build"]["adapter_staging_nodes"] = staging_nodes
-    run.steps.append(bench.Step(
-        key="adapter_staging", label=f"{shown_systems} staging models, in the full build",
-        command="(from the full build's run_results.json)", seconds=staging_seconds, process_seconds=0.0,
-        peak_rss_mib=None, measures=f"summed dbt execution time of {len(staging_nodes)} models (a view's reading "
-        "cost lands in the models that read it)",
-        ratio=staging_seconds / full.seconds, ratio_basis="of the full build", target="(for information)",
-    ))
-    run.steps.append(bench.Step(
-        key="stitching", label="identity stitching models, in the full build",
-        command="(from the full build's run_results.json)", seconds=stitching_seconds, process_seconds=0.0,
-        peak_rss_mib=None, measures=f"summed dbt execution time of {len(stitching_nodes)} models",
-        ratio=stitching_seconds / full.seconds, ratio_basis="of the full build", target="(for information)",
-    ))
-    run.steps.append(bench.Step(
-        key="peak_memory", label="peak memory of the engine, largest step", command="", seconds=0.0,
-        process_seconds=0.0, peak_rss_mib=full.peak_rss_mib, measures="max RSS of the full build",
-        target=f"< {bench.PEAK_RSS_MAX_MIB:,.0f} MiB", met=(full.peak_rss_mib or 0.0) < bench.PEAK_RSS_MAX_MIB,
-    ))
-    run.built = _attached_events(db_path)
-    run.dbt["identity_report"] = _identity_report(db_path)
-    return run
-
-
-if __name__ == "__main__":  # the bench's child step: python -m leadscore.bench_sources DB SYNCED_BY RESULT
+if __name__ == "__main__":  # the bench's child step: python -m leadscore_dev.bench_sources DB SYNCED_BY RESULT
     _db, _synced_by, _result = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
     _counts: dict[str, Any] = shape_connector_tables(_db, _synced_by)
     _result.write_text(json.dumps(_counts, indent=2), encoding="utf-8")

@@ -1,7 +1,7 @@
 """How long `leadscore calibrate` takes, step by step, on generated backtest leads (issue 15: within
 30 s for 300 candidate rules on 10,000 leads, on 2 cores):
 
-    python -m leadscore.calibrate_bench [--leads 10000] [--seed 1]
+    python -m leadscore_dev.calibrate_bench [--leads 10000] [--seed 1]
 
 prints a table of wall and CPU seconds per step. The leads are made in memory (categorical and
 numeric attributes, page views with URLs, a known propensity), so the table measures calibrate's
@@ -64,7 +64,7 @@ def synthetic_backtest(leads: int, seed: int) -> Backtest:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m leadscore.calibrate_bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m leadscore_dev.calibrate_bench", description=__doc__.split("\n")[0])
     parser.add_argument("--leads", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
