@@ -9,15 +9,15 @@ accounts as (
 ),
 
 email_domains as (
-    select * from {{ ref('email_domains') }}
+    select * from {{ ref('stg_reference__email_domains') }}
 ),
 
 job_title_patterns as (
-    select * from {{ ref('job_title_patterns') }}
+    select * from {{ ref('stg_reference__job_title_patterns') }}
 ),
 
 country_aliases as (
-    select * from {{ ref('country_aliases') }}
+    select * from {{ ref('stg_reference__country_aliases') }}
 ),
 
 {# Titles repeat a lot: match each distinct title once against the patterns. #}

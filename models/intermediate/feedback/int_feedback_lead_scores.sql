@@ -37,7 +37,7 @@ contacts as (
 ),
 
 scoring_grids as (
-    select * from {{ ref('scoring_grids') }}
+    select * from {{ ref('stg_grid__scoring_grids') }}
 ),
 
 adjustments as (
@@ -49,7 +49,7 @@ status_changes as (
 ),
 
 grade_bands as (
-    select * from {{ ref('grade_bands') }}
+    select * from {{ ref('stg_grid__grade_bands') }}
 ),
 
 settings as (

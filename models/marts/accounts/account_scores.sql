@@ -34,11 +34,11 @@ account_product_scores as (
 ),
 
 buying_committee_roles as (
-    select * from {{ ref('buying_committee_roles') }}
+    select * from {{ ref('stg_reference__buying_committee_roles') }}
 ),
 
 account_grade_bands as (
-    select * from {{ ref('account_grade_bands') }}
+    select * from {{ ref('stg_grid__account_grade_bands') }}
 ),
 
 account_contacts as (

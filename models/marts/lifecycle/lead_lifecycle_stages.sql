@@ -7,7 +7,7 @@ status_changes as (
 ),
 
 lifecycle_stages as (
-    select * from {{ ref('lifecycle_stages') }}
+    select * from {{ ref('stg_reference__lifecycle_stages') }}
 ),
 
 entered as (

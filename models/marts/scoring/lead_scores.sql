@@ -24,7 +24,7 @@ status_as_of as (
 ),
 
 grade_bands as (
-    select * from {{ ref('grade_bands') }}
+    select * from {{ ref('stg_grid__grade_bands') }}
 ),
 
 product_scores as (
