@@ -67,6 +67,10 @@ def test_seeds_are_read_by_staging_only() -> None:
     assert [problem for problem in layer_problems(PROJECT_DIR) if " seed " in problem or "macro" in problem] == []
 
 
+def test_intermediate_reads_no_mart_or_report() -> None:
+    assert [problem for problem in layer_problems(PROJECT_DIR) if "intermediate reads" in problem] == []
+
+
 def test_every_model_sits_in_a_layer() -> None:
     outside = [str(path) for path in (PROJECT_DIR / "models").rglob("*.sql")
                if path.relative_to(PROJECT_DIR / "models").parts[0] not in LAYERS]

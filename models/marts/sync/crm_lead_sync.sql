@@ -6,11 +6,11 @@
 with
 
 hashed as (
-    select * from {{ ref('int_crm_leads_hashed') }}
+    select * from {{ ref('crm_lead_sync_content') }}
 ),
 
 versions as (
-    select * from {{ ref('int_crm_leads_versioned') }}
+    select * from {{ ref('crm_lead_sync_versions') }}
 ),
 
 latest_versions as (
