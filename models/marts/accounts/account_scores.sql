@@ -174,7 +174,28 @@ dimension_scores as (
     from scored
 ),
 
-{{ leadscore.grades_from_bands('account_id', 'dimension_scores', 'account_grade_bands') }},
+{# the band of each dimension whose [min_score, max_score) holds the score (stg_grid__account_grade_bands) #}
+bands_reached as (
+    select
+        dimension_scores.account_id,
+        dimension_scores.dimension,
+        account_grade_bands.band
+    from dimension_scores
+    inner join account_grade_bands
+        on
+            dimension_scores.dimension = account_grade_bands.dimension
+            and (account_grade_bands.min_score is null or dimension_scores.score >= account_grade_bands.min_score)
+            and (account_grade_bands.max_score is null or dimension_scores.score < account_grade_bands.max_score)
+),
+
+grades as (
+    select
+        account_id,
+        max(case when dimension = 'fit' then band end) as fit_grade,
+        max(case when dimension = 'engagement' then band end) as engagement_grade
+    from bands_reached
+    group by account_id
+),
 
 contacts_ranked as (
     select

@@ -126,7 +126,28 @@ dimension_scores as (
     from clamped
 ),
 
-{{ leadscore.grades_from_bands('contact_id', 'dimension_scores', 'grade_bands') }},
+{# the band of each dimension whose [min_score, max_score) holds the score (stg_grid__grade_bands) #}
+bands_reached as (
+    select
+        dimension_scores.contact_id,
+        dimension_scores.dimension,
+        grade_bands.band
+    from dimension_scores
+    inner join grade_bands
+        on
+            dimension_scores.dimension = grade_bands.dimension
+            and (grade_bands.min_score is null or dimension_scores.score >= grade_bands.min_score)
+            and (grade_bands.max_score is null or dimension_scores.score < grade_bands.max_score)
+),
+
+grades as (
+    select
+        contact_id,
+        max(case when dimension = 'fit' then band end) as fit_grade,
+        max(case when dimension = 'engagement' then band end) as engagement_grade
+    from bands_reached
+    group by contact_id
+),
 
 reasons_ranked as (
     select
