@@ -12,7 +12,7 @@ product_sums as (
     select
         contact_id,
         product_line,
-        sum(occurrences) as occurrences,
+        cast(sum(occurrences) as {{ dbt.type_bigint() }}) as occurrences,
         sum(raw_points) as raw_points,
         sum(points) as engagement_score,
         max(last_occurred_at) as last_engaged_at
@@ -39,7 +39,7 @@ final as (
         engagement_score,
         raw_points,
         occurrences,
-        product_rank,
+        cast(product_rank as {{ dbt.type_bigint() }}) as product_rank,
         product_rank = 1 and engagement_score > 0 as is_top_product_line,
         last_engaged_at
     from ranked
