@@ -1,7 +1,7 @@
 {#- The CRM field names of crm_lead_sync's columns: the rows of seeds/crm_field_mappings.csv whose
     mapping is var crm_field_mapping, as a list of (source_column, crm_field) in the order of
     source_columns. Read when the model is compiled, after the seeds of the same build loaded (the
-    model declares `-- depends_on: ref('crm_field_mappings')`). A mapping must name every source
+    model declares `-- depends_on: ref('stg_reference__crm_field_mappings')`, the seed's staging view). A mapping must name every source
     column once, with distinct field names that are SQL identifiers; anything else stops the build
     with a message naming the seed, the mapping and the problem. -#}
 {% macro crm_field_mapping(source_columns, reserved_columns) -%}
@@ -11,16 +11,16 @@
     {%- if not execute -%}
         {{ return(identity) }}
     {%- endif -%}
-    {#- the seed's table itself, not ref(): a unit test replaces refs by its fixtures (and has no graph) -#}
-    {%- set seed_nodes = (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'seed')
-        | selectattr('name', 'equalto', 'crm_field_mappings') | list -%}
+    {#- the staging view itself, not ref(): a unit test replaces refs by its fixtures (and has no graph) -#}
+    {%- set seed_nodes = (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', 'stg_reference__crm_field_mappings') | list -%}
     {%- if seed_nodes -%}
         {%- set seed = api.Relation.create(
             database=seed_nodes[0].database, schema=seed_nodes[0].schema,
             identifier=seed_nodes[0].alias or seed_nodes[0].name
         ) -%}
     {%- else -%}
-        {%- set seed = api.Relation.create(database=target.get('database'), schema=target.schema, identifier='crm_field_mappings') -%}
+        {%- set seed = api.Relation.create(database=target.get('database'), schema=target.schema, identifier='stg_reference__crm_field_mappings') -%}
     {%- endif -%}
     {%- if adapter.get_relation(database=seed.database, schema=seed.schema, identifier=seed.identifier) is none -%}
         {#- compiled before the seed was ever loaded (dbt compile, sqlfluff): the table's own names -#}

@@ -58,7 +58,7 @@
         "'#'",
         "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(rule_fields), "'|'", 'rule_id') ~ " from " ~ ref('stg_grid__engagement_rules') ~ "), '')",
         "'#'",
-        "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(mapping_fields), "'|'", 'mapping_id') ~ " from " ~ ref('product_line_mappings') ~ "), '')",
+        "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(mapping_fields), "'|'", 'mapping_id') ~ " from " ~ ref('stg_reference__product_line_mappings') ~ "), '')",
         "'#'",
         leadscore.identity_resolution_fingerprint(),
         "'#'",

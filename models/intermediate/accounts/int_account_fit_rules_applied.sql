@@ -8,7 +8,7 @@ accounts as (
 ),
 
 account_fit_rules as (
-    select * from {{ ref('account_fit_rules') }}
+    select * from {{ ref('stg_grid__account_fit_rules') }}
 ),
 
 rules as (

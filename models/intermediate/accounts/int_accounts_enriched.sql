@@ -12,7 +12,7 @@ company_names as (
 ),
 
 country_aliases as (
-    select * from {{ ref('country_aliases') }}
+    select * from {{ ref('stg_reference__country_aliases') }}
 ),
 
 enriched as (

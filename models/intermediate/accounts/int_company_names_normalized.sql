@@ -13,7 +13,7 @@ accounts as (
 ),
 
 company_name_suffixes as (
-    select * from {{ ref('company_name_suffixes') }}
+    select * from {{ ref('stg_reference__company_name_suffixes') }}
 ),
 
 names as (

@@ -8,7 +8,7 @@ events as (
 ),
 
 product_line_mappings as (
-    select * from {{ ref('product_line_mappings') }}
+    select * from {{ ref('stg_reference__product_line_mappings') }}
 ),
 
 mappings as (

@@ -9,15 +9,15 @@ accounts as (
 ),
 
 email_domains as (
-    select * from {{ ref('email_domains') }}
+    select * from {{ ref('stg_reference__email_domains') }}
 ),
 
 job_title_patterns as (
-    select * from {{ ref('job_title_patterns') }}
+    select * from {{ ref('stg_reference__job_title_patterns') }}
 ),
 
 country_aliases as (
-    select * from {{ ref('country_aliases') }}
+    select * from {{ ref('stg_reference__country_aliases') }}
 ),
 
 {# Titles repeat a lot: match each distinct title once against the patterns. #}
@@ -97,11 +97,12 @@ enriched as (
                 "'[0-9]'"
             ) }}
         end as name_has_digits,
-        round(100.0 * (
+        {#- a double on both engines (Spark keeps 100.0 * an integer as a decimal) #}
+        cast(round(100.0 * (
             {%- for field in var('completeness_fields') %}
                 case when contacts.{{ field }} is not null then 1 else 0 end{{ ' +' if not loop.last }}
             {%- endfor %}
-        ) / {{ var('completeness_fields') | length }}, 1) as data_completeness_pct,
+        ) / {{ var('completeness_fields') | length }}, 1) as double) as data_completeness_pct,
         accounts.account_name,
         accounts.domain as account_domain,
         accounts.industry as account_industry,

@@ -5,7 +5,7 @@
     opportunity came after that instant and within backtest_horizon_days. Left out, and counted in
     backtest_summary: a lead whose first opportunity came at or before its instant (converted_before_decision),
     and one whose horizon is not over at as_of (horizon_not_over).
-    With first_mql_crossing, a lead whose score first crossed mql_threshold (mql_events) before any
+    With first_mql_crossing, a lead whose score first crossed mql_threshold (int_mql_crossings_located, as mql_events dates them) before any
     opportunity is judged at that crossing, the others by their age. The basis opportunity (a converted lead
     judged backtest_gap_days before its opportunity, the others at an instant drawn from a hash of their
     id) depends on the outcome and leaks it through lead age: kept only to compare with older backtests. -#}
@@ -30,6 +30,10 @@ events as (
     select * from {{ ref('int_events') }}
 ),
 
+crossings as (
+    select * from {{ ref('int_mql_crossings_located') }}
+),
+
 first_opportunities as (
     select
         contact_id,
@@ -41,22 +45,21 @@ first_opportunities as (
     group by contact_id
 ),
 
-{# the first upward crossing of each contact, when the backtest is judged at crossings #}
+{# the first upward crossing of each contact (dated as mql_events dates it: an initial one at the
+   contact's creation), read only when the backtest is judged at crossings #}
 first_crossings as (
-    {%- if basis == 'first_mql_crossing' %}
     select
-        contact_id,
-        min(crossed_at) as first_crossed_at
-    from {{ ref('mql_events') }}
-    where crossed_at is not null
-    group by contact_id
-    {%- else %}
-        select
-            contact_id,
-            cast(null as {{ dbt.type_timestamp() }}) as first_crossed_at
-        from contacts
-        where 1 = 0
-    {%- endif %}
+        crossings.contact_id,
+        min(
+            case when crossings.located_by = 'initial' then contacts.created_at else crossings.crossed_at end
+        ) as first_crossed_at
+    from crossings
+    inner join contacts
+        on crossings.contact_id = contacts.contact_id
+    where
+        {{ leadscore.sql_boolean(basis == 'first_mql_crossing') }}
+        and case when crossings.located_by = 'initial' then contacts.created_at else crossings.crossed_at end is not null
+    group by crossings.contact_id
 ),
 
 observation as (

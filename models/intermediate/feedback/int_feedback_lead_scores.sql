@@ -37,7 +37,7 @@ contacts as (
 ),
 
 scoring_grids as (
-    select * from {{ ref('scoring_grids') }}
+    select * from {{ ref('stg_grid__scoring_grids') }}
 ),
 
 adjustments as (
@@ -49,7 +49,7 @@ status_changes as (
 ),
 
 grade_bands as (
-    select * from {{ ref('grade_bands') }}
+    select * from {{ ref('stg_grid__grade_bands') }}
 ),
 
 settings as (
@@ -221,7 +221,28 @@ dimension_scores as (
     from totalled
 ),
 
-{{ leadscore.grades_from_bands('scoring_id', 'dimension_scores', 'grade_bands') }},
+{# the band of each dimension whose [min_score, max_score) holds the score (stg_grid__grade_bands) #}
+bands_reached as (
+    select
+        dimension_scores.scoring_id,
+        dimension_scores.dimension,
+        grade_bands.band
+    from dimension_scores
+    inner join grade_bands
+        on
+            dimension_scores.dimension = grade_bands.dimension
+            and (grade_bands.min_score is null or dimension_scores.score >= grade_bands.min_score)
+            and (grade_bands.max_score is null or dimension_scores.score < grade_bands.max_score)
+),
+
+grades as (
+    select
+        scoring_id,
+        max(case when dimension = 'fit' then band end) as fit_grade,
+        max(case when dimension = 'engagement' then band end) as engagement_grade
+    from bands_reached
+    group by scoring_id
+),
 
 {# with mql_top_percent: at as_of, the score of the last eligible contact inside that top share, per grid #}
 eligible_ranked as (

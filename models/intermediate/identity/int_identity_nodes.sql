@@ -12,7 +12,7 @@ exclusions as (
         nullif(lower(trim(node_type)), '') as node_type,
         value_pattern,
         reason
-    from {{ ref('identity_exclusions') }}
+    from {{ ref('stg_reference__identity_exclusions') }}
 ),
 
 sides as (

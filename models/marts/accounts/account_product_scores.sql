@@ -12,7 +12,7 @@ account_sums as (
         resolved_account_id as account_id,
         product_line,
         sum(engagement_score) as engagement_score,
-        sum(case when engagement_score > 0 then 1 else 0 end) as interested_contact_count,
+        count(case when engagement_score > 0 then 1 end) as interested_contact_count,
         max(last_engaged_at) as last_engaged_at
     from product_scores
     where resolved_account_id is not null
@@ -36,7 +36,7 @@ final as (
         product_line,
         engagement_score,
         interested_contact_count,
-        product_rank,
+        cast(product_rank as {{ dbt.type_bigint() }}) as product_rank,
         product_rank = 1 and engagement_score > 0 as is_top_product_line,
         last_engaged_at,
         {{ leadscore.as_of_timestamp() }} as as_of

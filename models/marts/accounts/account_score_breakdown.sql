@@ -38,7 +38,7 @@ lead_scores as (
 ),
 
 buying_committee_roles as (
-    select * from {{ ref('buying_committee_roles') }}
+    select * from {{ ref('stg_reference__buying_committee_roles') }}
 ),
 
 account_contacts as (

@@ -34,11 +34,11 @@ account_product_scores as (
 ),
 
 buying_committee_roles as (
-    select * from {{ ref('buying_committee_roles') }}
+    select * from {{ ref('stg_reference__buying_committee_roles') }}
 ),
 
 account_grade_bands as (
-    select * from {{ ref('account_grade_bands') }}
+    select * from {{ ref('stg_grid__account_grade_bands') }}
 ),
 
 account_contacts as (
@@ -63,8 +63,8 @@ contact_counts as (
     select
         account_id,
         count(*) as contact_count,
-        sum(case when engagement_score >= {{ engaged_min }} then 1 else 0 end) as engaged_contact_count,
-        sum(case when is_mql then 1 else 0 end) as mql_count,
+        count(case when engagement_score >= {{ engaged_min }} then 1 end) as engaged_contact_count,
+        count(case when is_mql then 1 end) as mql_count,
         max(last_engaged_at) as last_engaged_at
     from account_contacts
     group by account_id
@@ -76,7 +76,7 @@ score_sums as (
         sum(case when dimension = 'fit' then points else 0 end) as account_fit_score,
         sum(case when dimension = 'engagement' then points else 0 end) as account_engagement_score,
         sum(case when dimension = 'committee' then points else 0 end) as committee_points,
-        sum(case when dimension = 'committee' then 1 else 0 end) as committee_roles_covered
+        count(case when dimension = 'committee' then 1 end) as committee_roles_covered
     from breakdown
     group by account_id
 ),
@@ -174,7 +174,28 @@ dimension_scores as (
     from scored
 ),
 
-{{ leadscore.grades_from_bands('account_id', 'dimension_scores', 'account_grade_bands') }},
+{# the band of each dimension whose [min_score, max_score) holds the score (stg_grid__account_grade_bands) #}
+bands_reached as (
+    select
+        dimension_scores.account_id,
+        dimension_scores.dimension,
+        account_grade_bands.band
+    from dimension_scores
+    inner join account_grade_bands
+        on
+            dimension_scores.dimension = account_grade_bands.dimension
+            and (account_grade_bands.min_score is null or dimension_scores.score >= account_grade_bands.min_score)
+            and (account_grade_bands.max_score is null or dimension_scores.score < account_grade_bands.max_score)
+),
+
+grades as (
+    select
+        account_id,
+        max(case when dimension = 'fit' then band end) as fit_grade,
+        max(case when dimension = 'engagement' then band end) as engagement_grade
+    from bands_reached
+    group by account_id
+),
 
 contacts_ranked as (
     select
@@ -262,7 +283,7 @@ final as (
         account_score,
         committee_roles_covered,
         committee_roles_total,
-        round(100.0 * committee_roles_covered / nullif(committee_roles_total, 0), 1) as committee_coverage_pct,
+        cast(round(100.0 * committee_roles_covered / nullif(committee_roles_total, 0), 1) as double) as committee_coverage_pct,
         committee_roles_covered_list,
         committee_roles_missing_list,
         fit_grade,

@@ -5,13 +5,15 @@
     Compact: a contact with no points at all (fit, engagement and adjustments all zero) is left
     out, unless it had points on the previous scored day (so the drop to zero is recorded); a
     contact absent from a scored day scored zero that day. --full-refresh does not rebuild it
-    (full_refresh = false): the past cannot be rescored from today's contacts. -#}
+    (full_refresh = false): the past cannot be rescored from today's contacts. A column added to its
+    contract is added to the table (on_schema_change append_new_columns), empty on the days before. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy=('insert_overwrite' if target.type == 'spark' else 'delete+insert'),
     unique_key=(none if target.type == 'spark' else 'scoring_date'),
     partition_by=(['scoring_date'] if target.type == 'spark' else none),
     full_refresh=false,
+    on_schema_change='append_new_columns',
 ) }}
 
 with

@@ -7,7 +7,7 @@ status_changes as (
 ),
 
 lifecycle_stages as (
-    select * from {{ ref('lifecycle_stages') }}
+    select * from {{ ref('stg_reference__lifecycle_stages') }}
 ),
 
 entered as (
@@ -49,7 +49,7 @@ final as (
     select
         status_change_id as lifecycle_stage_id,
         contact_id,
-        stage_number,
+        cast(stage_number as {{ dbt.type_bigint() }}) as stage_number,
         stage,
         stage_order,
         team,

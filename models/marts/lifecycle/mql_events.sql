@@ -173,7 +173,7 @@ described as (
     select
         numbered.crossing_id,
         numbered.contact_id,
-        numbered.crossing_number,
+        cast(numbered.crossing_number as {{ dbt.type_bigint() }}) as crossing_number,
         numbered.crossing_number > 1 as is_recrossing,
         case
             when numbered.crossing_number = 1 then null

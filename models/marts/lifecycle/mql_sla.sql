@@ -19,7 +19,7 @@ stages as (
 ),
 
 lifecycle_stages as (
-    select * from {{ ref('lifecycle_stages') }}
+    select * from {{ ref('stg_reference__lifecycle_stages') }}
 ),
 
 status_as_of as (

@@ -11,8 +11,8 @@ contacts as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
-breakdown as (
-    select * from {{ ref('lead_score_breakdown') }}
+contributions as (
+    select * from {{ ref('int_lead_score_contributions') }}
 ),
 
 engagement_rule_totals as (
@@ -24,11 +24,11 @@ status_as_of as (
 ),
 
 grade_bands as (
-    select * from {{ ref('grade_bands') }}
+    select * from {{ ref('stg_grid__grade_bands') }}
 ),
 
-product_scores as (
-    select * from {{ ref('product_scores') }}
+product_lines as (
+    select * from {{ ref('int_contact_product_lines_ranked') }}
 ),
 
 account_resolutions as (
@@ -46,7 +46,7 @@ score_sums as (
             case when dimension = 'engagement' and points > 0 and category = 'active' then points else 0 end
         ) as positive_active_engagement,
         max(case when dimension = 'engagement' then last_occurred_at end) as last_engaged_at
-    from breakdown
+    from contributions
     group by contact_id
 ),
 
@@ -86,7 +86,7 @@ scored as (
         coalesce(score_sums.positive_engagement, 0) as positive_engagement,
         coalesce(score_sums.positive_active_engagement, 0) as positive_active_engagement,
         score_sums.last_engaged_at,
-        product_scores.product_line as top_product_line,
+        product_lines.product_line as top_product_line,
         coalesce(score_sums.fit_score, 0)
         + coalesce(score_sums.engagement_score, 0)
         + coalesce(score_sums.adjustment_points, 0) as lead_score_unclamped
@@ -99,10 +99,10 @@ scored as (
         on contacts.contact_id = status_as_of.contact_id
     left join account_resolutions
         on contacts.contact_id = account_resolutions.contact_id
-    left join product_scores
+    left join product_lines
         on
-            contacts.contact_id = product_scores.contact_id
-            and product_scores.is_top_product_line
+            contacts.contact_id = product_lines.contact_id
+            and product_lines.is_top_product_line
 ),
 
 clamped as (
@@ -126,7 +126,28 @@ dimension_scores as (
     from clamped
 ),
 
-{{ leadscore.grades_from_bands('contact_id', 'dimension_scores', 'grade_bands') }},
+{# the band of each dimension whose [min_score, max_score) holds the score (stg_grid__grade_bands) #}
+bands_reached as (
+    select
+        dimension_scores.contact_id,
+        dimension_scores.dimension,
+        grade_bands.band
+    from dimension_scores
+    inner join grade_bands
+        on
+            dimension_scores.dimension = grade_bands.dimension
+            and (grade_bands.min_score is null or dimension_scores.score >= grade_bands.min_score)
+            and (grade_bands.max_score is null or dimension_scores.score < grade_bands.max_score)
+),
+
+grades as (
+    select
+        contact_id,
+        max(case when dimension = 'fit' then band end) as fit_grade,
+        max(case when dimension = 'engagement' then band end) as engagement_grade
+    from bands_reached
+    group by contact_id
+),
 
 reasons_ranked as (
     select
@@ -138,7 +159,7 @@ reasons_ranked as (
             partition by contact_id
             order by abs(points) desc, dimension asc, rule_id asc
         ) as reason_rank
-    from breakdown
+    from contributions
     where round(points, 1) <> 0
 ),
 

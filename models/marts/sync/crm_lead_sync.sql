@@ -1,16 +1,16 @@
 {#- CRM field names come from seeds/crm_field_mappings.csv, mapping var crm_field_mapping
     (macro crm_field_mapping); contact_id, row_hash and updated_at keep their names. -#}
--- depends_on: {{ ref('crm_field_mappings') }}
+-- depends_on: {{ ref('stg_reference__crm_field_mappings') }}
 {%- set mapped_columns = leadscore.crm_field_mapping(leadscore.crm_sync_columns(), leadscore.crm_sync_reserved_columns()) %}
 
 with
 
 hashed as (
-    select * from {{ ref('int_crm_leads_hashed') }}
+    select * from {{ ref('crm_lead_sync_content') }}
 ),
 
 versions as (
-    select * from {{ ref('int_crm_leads_versioned') }}
+    select * from {{ ref('crm_lead_sync_versions') }}
 ),
 
 latest_versions as (

@@ -10,7 +10,7 @@
 with
 
 scoring_grids as (
-    select * from {{ ref('scoring_grids') }}
+    select * from {{ ref('stg_grid__scoring_grids') }}
 ),
 
 final as (

@@ -4,7 +4,7 @@
 with
 
 grade_bands as (
-    select * from {{ ref('grade_bands') }}
+    select * from {{ ref('stg_grid__grade_bands') }}
 ),
 
 lead_scores as (

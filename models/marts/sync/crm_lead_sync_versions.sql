@@ -8,7 +8,7 @@
 with
 
 hashed as (
-    select * from {{ ref('int_crm_leads_hashed') }}
+    select * from {{ ref('crm_lead_sync_content') }}
 ),
 
 {% if is_incremental() %}
