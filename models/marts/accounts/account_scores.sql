@@ -184,8 +184,7 @@ bands_reached as (
     inner join account_grade_bands
         on
             dimension_scores.dimension = account_grade_bands.dimension
-            and (account_grade_bands.min_score is null or dimension_scores.score >= account_grade_bands.min_score)
-            and (account_grade_bands.max_score is null or dimension_scores.score < account_grade_bands.max_score)
+            and {{ leadscore.band_holds_score('account_grade_bands', 'dimension_scores.score') }}
 ),
 
 grades as (

@@ -136,8 +136,7 @@ bands_reached as (
     inner join grade_bands
         on
             dimension_scores.dimension = grade_bands.dimension
-            and (grade_bands.min_score is null or dimension_scores.score >= grade_bands.min_score)
-            and (grade_bands.max_score is null or dimension_scores.score < grade_bands.max_score)
+            and {{ leadscore.band_holds_score('grade_bands', 'dimension_scores.score') }}
 ),
 
 grades as (
