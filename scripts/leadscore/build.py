@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -181,6 +182,40 @@ def code_fingerprint(project_dir: Path, dbt_vars: dict[str, Any], target: str | 
     return digest.hexdigest()
 
 
+def _unit_test_record(fingerprint: str) -> Path:
+    """Where a pass of the unit tests of this fingerprint is noted for every warehouse and every copy
+    of the project on this machine: $LEADSCORE_CACHE_DIR, else $XDG_CACHE_HOME/leadscore, else
+    ~/.cache/leadscore."""
+    cache = os.environ.get("LEADSCORE_CACHE_DIR") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "leadscore"
+    return Path(cache) / "unit_tests_passed" / fingerprint
+
+
+def unit_tests_passed(db_path: Path, fingerprint: str) -> tuple[datetime, str] | None:
+    """(when, where) the unit tests of this fingerprint last passed: in this warehouse
+    (ops.unit_test_log) or in a build of another warehouse of the same code on this machine; None
+    when never."""
+    passed_at = unit_tests_passed_at(db_path, fingerprint)
+    if passed_at is not None:
+        return passed_at, "here"
+    record = _unit_test_record(fingerprint)
+    try:
+        return datetime.fromisoformat(record.read_text(encoding="utf-8").split()[0]), "on this machine"
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def record_unit_test_pass(db_path: Path, fingerprint: str, unit_tests: int) -> None:
+    record_unit_tests(db_path, fingerprint, unit_tests)
+    record = _unit_test_record(fingerprint)
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(f"{datetime.now(timezone.utc).replace(tzinfo=None).isoformat()} {unit_tests}\n",
+                          encoding="utf-8")
+    except OSError:
+        pass  # no writable cache: the warehouse's own record still holds
+
+
 def command_args(full_refresh: bool, select: str | None) -> list[str]:
     command = ["build"]
     if full_refresh:
@@ -312,13 +347,13 @@ def build(
         fingerprint = None
         if target in (None, "duckdb"):
             fingerprint = code_fingerprint(project_dir, dbt_vars, target)
-            passed_at = None if full_refresh else unit_tests_passed_at(db_path, fingerprint)
-            if passed_at is not None:
+            passed = None if full_refresh else unit_tests_passed(db_path, fingerprint)
+            if passed is not None:
                 # unit tests read fixed inputs, not the warehouse: they pass again unless the code changed
                 command += ["--exclude-resource-type", "unit_test"]
                 say(
                     f"Unit tests skipped: the project's code, vars and dbt version are those whose unit tests "
-                    f"passed here at {passed_at:%Y-%m-%d %H:%M:%S} UTC (--full-refresh runs them)."
+                    f"passed {passed[1]} at {passed[0]:%Y-%m-%d %H:%M:%S} UTC (--full-refresh runs them)."
                 )
         try:
             results = run_dbt(
@@ -335,7 +370,7 @@ def build(
         )
         unit_tests = sum(1 for result in results or [] if str(result.node.resource_type) == "unit_test")
         if fingerprint is not None and unit_tests and not select:
-            record_unit_tests(db_path, fingerprint, unit_tests)
+            record_unit_test_pass(db_path, fingerprint, unit_tests)
         if target in (None, "duckdb") and not select:
             record_build(db_path, dbt_vars)  # `leadscore forget` rebuilds with the same as_of and vars
         if serving_path is not None and not publish_backfill:

@@ -201,7 +201,7 @@ def test_backtest_counts_the_leads_it_leaves_out_and_holds_out_the_last_cohort(f
             min(case when sample = 'test' then created_at end)
         from main.backtest_lead_scores where grid_role = 'champion'""",
     )
-    assert last_learned <= first_tested
+    assert last_learned < first_tested
 
 
 def test_champion_challenger_with_the_calibrated_grid(feedback: dict[str, Any]) -> None:

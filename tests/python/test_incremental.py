@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from leadscore.build import build, code_fingerprint
+from leadscore.build import build, code_fingerprint, unit_tests_passed
 from leadscore.load import load_directory
 from leadscore.paths import PROJECT_DIR
 from leadscore.serving import PUBLICATION_TABLE, serving_path_for
@@ -123,7 +123,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
          "url": "https://www.example-saas.com/pricing", "occurred_at": "2024-07-01T12:00:00Z"},
     ])
     load_directory(db_path, root / "first")
-    build(db_path, as_of=FIRST_AS_OF)
+    build(db_path, as_of=FIRST_AS_OF, full_refresh=True)  # its unit tests run, whatever ran before
     first = {model: computed_as_of(db_path, table) for model, table in INCREMENTAL_MODELS.items()}
 
     write_csv(root / "second" / "events_second.csv", [
@@ -235,6 +235,22 @@ def test_unit_tests_run_again_only_when_the_code_changes(warehouse: dict[str, An
     assert not any(message.startswith("Unit tests skipped") for message in full), full
     [(passes, unit_tests)] = query(warehouse["db"], "select count(*), min(unit_tests) from ops.unit_test_log")
     assert passes >= 2 and unit_tests > 50
+
+
+def test_a_pass_of_the_unit_tests_holds_for_every_warehouse_of_the_same_code(
+    warehouse: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build of another warehouse (or another copy of the project) with the same code and vars
+    skips them too, through the machine's cache; an empty cache knows nothing."""
+    [(fingerprint,)] = query(warehouse["db"], "select max(code_fingerprint) from ops.unit_test_log")
+    other = tmp_path / "other.duckdb"
+    found = unit_tests_passed(other, fingerprint)
+    assert found is not None and found[1] == "on this machine"
+    assert not other.exists(), "looking did not create the warehouse"
+    assert unit_tests_passed(other, "0" * 64) is None
+    monkeypatch.setenv("LEADSCORE_CACHE_DIR", str(tmp_path / "empty-cache"))
+    assert unit_tests_passed(other, fingerprint) is None
+    assert unit_tests_passed(warehouse["db"], fingerprint)[1] == "here", "the warehouse's own record"
 
 
 def test_code_fingerprint_follows_the_code_and_vars_not_the_data(tmp_path: Path) -> None:

@@ -121,3 +121,18 @@ def test_public_marts_declare_a_portable_type_per_column() -> None:
                             for column in model.get("columns", []) if column.get("data_type") not in portable]
     assert models >= 11
     assert untyped == []
+
+
+def test_the_contracts_of_the_public_marts_are_enforced(tmp_path: Path) -> None:
+    """dbt itself checks an enforced contract at every build (columns and types, DuckDB and Spark):
+    every public mart but crm_lead_sync has one, and nothing outside the public marts does."""
+    from leadscore.build import run_dbt
+
+    def listed(selector: str) -> set[str]:
+        return set(run_dbt(["ls", "--resource-type", "model", "--select", selector, "--output", "name"],
+                           tmp_path / "w.duckdb"))
+
+    enforced = listed("config.contract.enforced:true")
+    public_marts = listed("tag:public,path:models/marts")
+    assert len(enforced) >= 11
+    assert enforced == public_marts - {"crm_lead_sync"}

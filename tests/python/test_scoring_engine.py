@@ -22,6 +22,14 @@ GOOD_FIT_RULE = {"rule_id": "ok", "attribute": "industry", "operator": "eq", "va
                  "priority": 1, "description": "fine"}
 
 
+@pytest.fixture(scope="module")
+def faulty_grids(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One project copy (each case restores its grid) and one warehouse for every faulty row: the same
+    profile, vars and as_of let dbt parse again only the grid a case edited (partial parsing)."""
+    root = tmp_path_factory.mktemp("faulty_grids")
+    return copy_project(root / "project"), warehouse_with_contacts(root / "w.duckdb")
+
+
 @pytest.mark.parametrize(
     ("seed", "bad_row", "problem"),
     [
@@ -43,18 +51,23 @@ GOOD_FIT_RULE = {"rule_id": "ok", "attribute": "industry", "operator": "eq", "va
          "unknown-match-field"],
 )
 def test_a_faulty_grid_row_stops_the_build_naming_seed_rule_and_problem(
-    tmp_path: Path, seed: str, bad_row: dict[str, object], problem: str
+    faulty_grids: tuple[Path, Path], seed: str, bad_row: dict[str, object], problem: str
 ) -> None:
-    project = copy_project(tmp_path / "project")
+    project, warehouse = faulty_grids
     grid = project / "seeds" / f"{seed}.csv"
+    original = grid.read_text(encoding="utf-8")
     if seed == "fit_rules":
         write_csv(grid, [GOOD_FIT_RULE, bad_row], FIT_HEADER)
     else:
         with open(grid, "a", encoding="utf-8") as handle:
-            handle.write(",".join(str(bad_row.get(column, "")) for column in grid.read_text().splitlines()[0]
+            handle.write(",".join(str(bad_row.get(column, "")) for column in original.splitlines()[0]
                                   .split(",")) + "\n")
-    with pytest.raises(LeadscoreError) as failure:
-        build(warehouse_with_contacts(tmp_path / "w.duckdb"), as_of="2024-07-01T00:00:00Z", project_dir=project)
+    try:
+        with pytest.raises(LeadscoreError) as failure:
+            # only the grid: its validation is the seed's own post-hook, whatever else the build runs
+            build(warehouse, as_of="2024-07-01T00:00:00Z", project_dir=project, select=seed)
+    finally:
+        grid.write_text(original, encoding="utf-8")
     message = str(failure.value)
     assert f"seed {seed}" in message
     assert f"rule {bad_row['rule_id']}" in message

@@ -207,11 +207,18 @@ def mistakes_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     yield copy_project(tmp_path_factory.mktemp("seed_mistakes") / "project")
 
 
+@pytest.fixture(scope="module")
+def mistakes_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One warehouse for every mistake: the same profile, vars and as_of let dbt parse again only the
+    seed a mistake edited (partial parsing)."""
+    return warehouse_with_contacts(tmp_path_factory.mktemp("seed_mistakes_warehouse") / "w.duckdb")
+
+
 @pytest.mark.parametrize(("seed", "row", "edit", "problem"), MISTAKES,
                          ids=[f"{seed}-{re.sub(r'[^a-z0-9]+', '-', problem.lower())[:40]}"
                               for seed, _, _, problem in MISTAKES])
 def test_a_seed_mistake_stops_the_build_naming_seed_row_and_problem(
-    mistakes_project: Path, tmp_path: Path, seed: str, row: str, edit: Edit, problem: str
+    mistakes_project: Path, mistakes_warehouse: Path, seed: str, row: str, edit: Edit, problem: str
 ) -> None:
     path = mistakes_project / "seeds" / f"{seed}.csv"
     original = path.read_text(encoding="utf-8")
@@ -219,8 +226,7 @@ def test_a_seed_mistake_stops_the_build_naming_seed_row_and_problem(
     try:
         with pytest.raises(LeadscoreError) as failure:
             # only the seed: its validation is the seed's own post-hook, whatever else the build runs
-            build(warehouse_with_contacts(tmp_path / "w.duckdb"), as_of=AS_OF, project_dir=mistakes_project,
-                  select=seed)
+            build(mistakes_warehouse, as_of=AS_OF, project_dir=mistakes_project, select=seed)
     finally:
         path.write_text(original, encoding="utf-8")
     message = str(failure.value)

@@ -117,7 +117,7 @@ fit as (
         cast(null as {{ dbt.type_string() }}) as contact_id,
         description,
         points as raw_points,
-        1.0 as weight,
+        cast(1.0 as double) as weight,
         points
     from fit_rules_applied
 ),
@@ -130,7 +130,7 @@ engagement as (
         contact_id,
         'Engagement of ' || contact_name || coalesce(' (' || job_title || ')', '') as description,
         engagement_score as raw_points,
-        1.0 / rollup_divisor as weight,
+        cast(1.0 / rollup_divisor as double) as weight,
         rollup_points / rollup_divisor as points
     from rollup_shares
     where rollup_divisor is not null and rollup_points > 0
@@ -144,7 +144,7 @@ committee as (
         contact_id,
         'Buying committee: ' || role_description || ' (' || contact_name || ')' as description,
         points as raw_points,
-        1.0 as weight,
+        cast(1.0 as double) as weight,
         points
     from role_fills
     where fill_rank = 1

@@ -1,7 +1,9 @@
 {#- Every backtest lead scored as of its decision instant (int_backtest_decision_instants), with the
     champion grid and, when var challenger_grid is set, the challenger: what it scored then, whether
     an opportunity followed, its cohort (the last backtest_holdout_pct percent of the leads by creation
-    are the hold-out, `test`; the leads created before them are `learn`) and its score decile (1 = best). -#}
+    are the hold-out, `test`; the leads created before them are `learn`; leads created at the very
+    instant of the cut all learn, so that every test lead was created after every learning lead) and
+    its score decile (1 = best). -#}
 {%- set holdout_pct = leadscore.number_var('backtest_holdout_pct') -%}
 
 with
@@ -47,6 +49,17 @@ ranked as (
     from backtest_scores
 ),
 
+cohorts as (
+    select
+        *,
+        max(
+            case
+                when cohort_rank <= ceil(backtest_leads * (100 - {{ holdout_pct }}) / 100.0) then created_at
+            end
+        ) over (partition by grid_role) as last_learning_created_at
+    from ranked
+),
+
 final as (
     select
         {{ dbt.concat(['contact_id', "'|'", 'grid_role']) }} as backtest_score_id,
@@ -59,7 +72,7 @@ final as (
         is_converted,
         first_opportunity_at,
         case
-            when cohort_rank <= ceil(backtest_leads * (100 - {{ holdout_pct }}) / 100.0) then 'learn'
+            when created_at <= last_learning_created_at then 'learn'
             else 'test'
         end as sample,
         fit_score,
@@ -71,7 +84,7 @@ final as (
         is_predicted_mql,
         lead_status_then,
         score_decile
-    from ranked
+    from cohorts
 )
 
 select * from final

@@ -25,7 +25,8 @@ renamed as (
         {{ leadscore.hubspot_custom_attributes(columns, 'company') }} as custom_attributes,
 
         -- numerics
-        {{ leadscore.to_integer(leadscore.hubspot_text(columns, property.employee_count)) }} as employee_count,
+        cast({{ leadscore.to_integer(leadscore.hubspot_text(columns, property.employee_count)) }} as {{ dbt.type_bigint() }})
+            as employee_count,
         {{ leadscore.to_number(leadscore.hubspot_text(columns, property.annual_revenue)) }} as annual_revenue,
 
         -- booleans

@@ -39,11 +39,12 @@ renamed as (
         {{ leadscore.hubspot_custom_attributes(columns, 'contact') }} as custom_attributes,
 
         -- numerics
-        {# numemployees is an enumeration of ranges ("25-50", "1000+"): the lower bound #}
-        coalesce(
+        {# numemployees is an enumeration of ranges ("25-50", "1000+"): the lower bound; a bigint,
+           as the raw contract's employee_count #}
+        cast(coalesce(
             {{ leadscore.to_integer(leadscore.hubspot_text(columns, property.employee_count)) }},
             {{ leadscore.to_integer("replace(" ~ dbt.split_part(leadscore.hubspot_text(columns, property.employee_count), "'-'", 1) ~ ", '+', '')") }}
-        ) as employee_count,
+        ) as {{ dbt.type_bigint() }}) as employee_count,
         {{ leadscore.to_number(leadscore.hubspot_text(columns, property.annual_revenue)) }} as annual_revenue,
 
         -- booleans
