@@ -41,7 +41,7 @@ lint: setup
 	LEADSCORE_DB=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models tests
 
 # The whole dbt build (seeds, models, data tests, unit tests: --full-refresh runs them even when this
-# code's passed before, docs/scoring.md) on generated demo data, then the tests
+# code passed them before, docs/scoring.md) on generated demo data, then the tests
 # of the shipped grids and seeds, which only this project's CI runs (docs/grids.md).
 dbt-build: runtime
 	rm -rf $(TEST_DIR)/warehouse.duckdb $(TEST_DIR)/demo

@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from dbt.cli.main import dbtRunner
 
 from leadscore.errors import LeadscoreError
 from leadscore.load import ensure_raw_schema
-from leadscore.ops import record_build, record_unit_tests, unit_tests_passed_at
+from leadscore.ops import now_utc, record_build, record_unit_tests, unit_tests_passed_at
 from leadscore.paths import PROJECT_DIR
 from leadscore.progress import BuildProgress
 from leadscore.serving import (
@@ -210,8 +210,7 @@ def record_unit_test_pass(db_path: Path, fingerprint: str, unit_tests: int) -> N
     record = _unit_test_record(fingerprint)
     try:
         record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(f"{datetime.now(timezone.utc).replace(tzinfo=None).isoformat()} {unit_tests}\n",
-                          encoding="utf-8")
+        record.write_text(f"{now_utc().isoformat()} {unit_tests}\n", encoding="utf-8")
     except OSError:
         pass  # no writable cache: the warehouse's own record still holds
 

@@ -17,18 +17,21 @@ from pathlib import Path
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
-# Set here unless the caller set them; a worker inherits the controller's environment, so a value
-# this file set (noted in LEADSCORE_PYTEST_DIRS) is replaced by the worker's own.
-OURS = os.environ.get("LEADSCORE_PYTEST_DIRS", "")
-if os.environ.get("DBT_TARGET_PATH") in (None, *OURS.split("\n")[:1]):
-    os.environ["DBT_TARGET_PATH"] = str(Path("target") / f"pytest-{WORKER}")
-if os.environ.get("DBT_LOG_PATH") in (None, *OURS.split("\n")[1:2]):
-    os.environ["DBT_LOG_PATH"] = tempfile.mkdtemp(prefix=f"leadscore-dbt-logs-{WORKER}-")
-if os.environ.get("LEADSCORE_CACHE_DIR") is None or os.environ["LEADSCORE_CACHE_DIR"] != os.environ.get(
-        "LEADSCORE_PYTEST_CACHE"):
-    os.environ["LEADSCORE_CACHE_DIR"] = os.environ["LEADSCORE_PYTEST_CACHE"] = tempfile.mkdtemp(
-        prefix="leadscore-cache-")
-os.environ["LEADSCORE_PYTEST_DIRS"] = os.environ["DBT_TARGET_PATH"] + "\n" + os.environ["DBT_LOG_PATH"]
+
+def run_setting(name: str, value: str, *, per_worker: bool) -> None:
+    """Set an environment variable for the run. A worker inherits the controller's environment, so
+    the value this file set is noted (LEADSCORE_PYTEST_<name>): a per-worker setting replaces the
+    inherited value with the worker's own and keeps a value the caller set; a run-wide one keeps the
+    inherited value and replaces the caller's."""
+    marker = f"LEADSCORE_PYTEST_{name}"
+    ours = name in os.environ and os.environ[name] == os.environ.get(marker)
+    if (per_worker and (ours or name not in os.environ)) or (not per_worker and not ours):
+        os.environ[name] = os.environ[marker] = value
+
+
+run_setting("DBT_TARGET_PATH", str(Path("target") / f"pytest-{WORKER}"), per_worker=True)
+run_setting("DBT_LOG_PATH", tempfile.mkdtemp(prefix=f"leadscore-dbt-logs-{WORKER}-"), per_worker=True)
+run_setting("LEADSCORE_CACHE_DIR", tempfile.mkdtemp(prefix="leadscore-cache-"), per_worker=False)
 
 
 def dbt_target_dir(project_dir: Path) -> Path:
