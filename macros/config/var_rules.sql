@@ -192,7 +192,7 @@ backtest_decision_age_days:
   type: number
   min: 0
   accepts: a number of days >= 0
-  means: with backtest_decision_basis lead_age, how long after it was known every lead is judged
+  means: with backtest_decision_basis lead_age, how long after it was known every lead is judged (0 when the warehouse holds no event)
 backtest_gap_days:
   type: number
   min: 0

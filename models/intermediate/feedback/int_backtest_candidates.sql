@@ -1,7 +1,9 @@
 {#- Every contact the backtest could judge, the instant it is judged at and, when it is left out, why.
     The instant is chosen the same way for every lead whatever became of it (docs/backtest-and-calibration.md):
     with var backtest_decision_basis lead_age (the default), backtest_decision_age_days after the lead was
-    known (its creation, or the first event the warehouse holds when later). It converted when its first
+    known (its creation, or the first event the warehouse holds when later); when the warehouse holds no
+    event at all (a CRM export of attributes only), at the instant it was known: nothing a lead does is
+    recorded, so waiting would change no score and only leave out the leads that convert meanwhile. It converted when its first
     opportunity came after that instant and within backtest_horizon_days. Left out, and counted in
     backtest_summary: a lead whose first opportunity came at or before its instant (converted_before_decision),
     and one whose horizon is not over at as_of (horizon_not_over).
@@ -77,7 +79,8 @@ known_contacts as (
         case
             when observation.observed_from > contacts.created_at then observation.observed_from
             else contacts.created_at
-        end as known_from
+        end as known_from,
+        observation.observed_from is not null as is_behaviour_recorded
     from contacts
     cross join observation
     left join first_opportunities
@@ -121,7 +124,8 @@ instants_chosen as (
                     'known_from'
                 ) }}
             {%- else %}
-                else {{ dbt.dateadd('second', age_seconds, 'known_from') }}
+            when is_behaviour_recorded then {{ dbt.dateadd('second', age_seconds, 'known_from') }}
+                else known_from
             {%- endif %}
         end as decision_at
     from known_contacts
