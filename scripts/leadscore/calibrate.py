@@ -535,8 +535,8 @@ def _row(rule: ProposedRule) -> dict[str, str]:
 
 
 def write_proposal(project_dir: Path, result: Calibration) -> list[Path]:
-    """The grid's two seeds, its row in seeds/scoring_grids.csv (the current grid's settings), its
-    registration in dbt_project.yml, and the calibration report beside the seeds."""
+    """The grid's two seeds (typed by their folder's config in dbt_project.yml: nothing to register), its
+    row in seeds/scoring_grids.csv (the current grid's settings), and the calibration report beside them."""
     check_name(project_dir, result.name, result.current_grid)
     written = []
     for kind, header in (("fit_rules", FIT_HEADER), ("engagement_rules", ENGAGEMENT_HEADER)):
@@ -567,15 +567,6 @@ def _register(project_dir: Path, current_grid: str, name: str) -> None:
         csv.DictWriter(handle, fieldnames=header, lineterminator="\n").writerow(
             {**current, "grid": name, "description": f"Proposed by leadscore calibrate from the backtest of "
                                                      f"{current_grid}"})
-    project = project_dir / "dbt_project.yml"
-    lines = project.read_text(encoding="utf-8").splitlines(keepends=True)
-    anchor = next((index for index, line in enumerate(lines) if line.strip() == "grids:"), None)
-    if anchor is None:
-        raise LeadscoreError(f"{project} has no `grids:` block under seeds to register the grid {name} in")
-    indent = " " * (len(lines[anchor]) - len(lines[anchor].lstrip()) + 2)
-    lines[anchor + 1:anchor + 1] = [f"{indent}fit_rules__{name}: *fit_grid\n",
-                                    f"{indent}engagement_rules__{name}: *engagement_grid\n"]
-    project.write_text("".join(lines), encoding="utf-8")
 
 
 # --- what it prints and writes ----------------------------------------------------------------------

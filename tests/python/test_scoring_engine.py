@@ -108,6 +108,31 @@ def test_an_unknown_grid_stops_the_build_naming_the_var_and_the_grids(tmp_path: 
               vars_yaml=f"{{{grid_var}: Half_Added}}")
 
 
+def test_a_grid_dropped_in_seeds_grids_builds_without_registering_it(tmp_path: Path) -> None:
+    """A grid is two files in seeds/grids and a row of seeds/scoring_grids.csv: nothing to add to
+    dbt_project.yml, and an engagement grid of its header alone (no engagement rule) loads as text and
+    validates instead of failing on an inferred integer column."""
+    project = copy_project(tmp_path / "project")
+    grids = project / "seeds" / "grids"
+    write_csv(grids / "fit_rules__fit_only.csv", [
+        {"rule_id": "fit_fr", "rule_group": "country", "attribute": "country", "operator": "eq", "value": "FR",
+         "points": 9, "priority": 1, "description": "France"}],
+        ["rule_id", "rule_group", "attribute", "operator", "value", "points", "priority", "description"])
+    with open(project / "seeds" / "engagement_rules.csv", encoding="utf-8") as handle:
+        (grids / "engagement_rules__fit_only.csv").write_text(handle.readline(), encoding="utf-8")
+    with open(project / "seeds" / "scoring_grids.csv", "a", encoding="utf-8") as handle:
+        handle.write("fit_only,30,0,Fit only\n")
+    assert "fit_only" not in (project / "dbt_project.yml").read_text()
+    raw = tmp_path / "raw"
+    write_csv(raw / "contacts.csv", [{"contact_id": "fr", "created_at": "2024-01-01", "country": "FR"},
+                                     {"contact_id": "de", "created_at": "2024-01-01", "country": "DE"}])
+    write_csv(raw / "events.csv", [{"event_id": "e1", "contact_id": "fr", "event_type": "page_view",
+                                    "occurred_at": "2024-06-30T10:00:00Z", "url": "/pricing"}])
+    scores = build_scores(project, raw, tmp_path / "w.duckdb", AS_OF, vars_yaml="{scoring_grid: fit_only}")
+    assert (scores["fr"]["fit_score"], scores["fr"]["engagement_score"]) == (9, 0)
+    assert (scores["de"]["fit_score"], scores["de"]["engagement_score"]) == (0, 0)
+
+
 def test_custom_contact_and_account_columns_score_without_sql(tmp_path: Path) -> None:
     """Extra columns of the contact and account files, named in a fit rule, just work."""
     project = copy_project(tmp_path / "project", {"fit_rules": [
