@@ -14,7 +14,7 @@
     The CTEs it reads (names passed in):
     - event_matches: contact_id, rule_id, occurred_epoch, raw_points, half_life_days, max_points,
       is_unlock_rule (1/0), every event x rule it matches up to as_of, scanner clicks left out
-      (int_engagement_events_matched);
+      (int_engagement_event_matches);
     - recycles: contact_id, recycled_epoch (every change to recycle_status up to as_of);
     - adjustments: contact_id, points, created_epoch, expires_epoch;
     - fit_scores: contact_id, fit_score;
@@ -376,7 +376,7 @@
 
 {#- The inputs of lead_score_at_instants for the contacts of the CTE `contacts` (contact_id), as
     comma-separated CTEs fit_scores, event_matches, recycles and adjustments, from the CTEs
-    fit_rules_applied (int_fit_rules_applied), events_matched (int_engagement_events_matched),
+    fit_rules_applied (int_fit_rules_applied), events_matched (int_engagement_event_matches, every row: recycles are applied per instant),
     status_changes (int_lead_status_changes) and score_adjustments
     (int_score_adjustments). -#}
 {% macro instant_scoring_inputs(contacts) -%}

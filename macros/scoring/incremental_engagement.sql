@@ -62,8 +62,25 @@
         "'#'",
         leadscore.identity_resolution_fingerprint(),
         "'#'",
+        "'" ~ leadscore.engagement_code_version() ~ "'",
+        "'#'",
         extra_text_sql
     ])) }}
+{%- endmacro %}
+
+{#- A hash of the SQL of the incremental engagement models: a new version of the project that changes
+    what their rows hold (a column, a filter) recomputes every contact once, instead of keeping rows the
+    old code wrote. (A change in a macro they call is not seen: it needs a --full-refresh.) -#}
+{% macro engagement_code_version() -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set code = [] -%}
+    {%- for node in (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'model')
+        | sort(attribute='unique_id') -%}
+        {%- if node.name in ['int_engagement_event_matches', 'int_engagement_rule_sums'] -%}
+            {%- do code.append(node.name ~ '=' ~ node.raw_code) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(local_md5(code | join('\n'))) }}
 {%- endmacro %}
 
 {#- A SQL expression: which contact every id of the identity graph resolves to, as a short
@@ -145,7 +162,7 @@
         {%- elif blocker -%}
             {%- do state.update({'reason': blocker}) -%}
         {%- elif row[3] > 0 -%}
-            {%- do state.update({'reason': 'the grid, the product-line mappings or a scoring var changed'}) -%}
+            {%- do state.update({'reason': 'the grid, the product-line mappings, a scoring var or the models\' code changed'}) -%}
         {%- elif row[4] > 0 -%}
             {%- do state.update({'reason': 'as_of is earlier than the stored rows'}) -%}
         {%- else -%}

@@ -33,7 +33,6 @@ TOLERANCE = 1e-9
 INCREMENTAL_MODELS = {
     "matches": "int_engagement_event_matches",
     "sums": "int_engagement_rule_sums",
-    "matched": "int_engagement_events_matched",
 }
 INSTANTS_SQL = """select instant_key, is_as_of, fit_score, engagement_score, adjustment_points, lead_score
                   from main.int_lead_scores_at_instants order by instant_key"""
@@ -147,12 +146,14 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     instants = {"incremental": query(db_path, INSTANTS_SQL), "by_build": query(db_path, INSTANTS_BY_BUILD_SQL)}
     burst_clicks = query(db_path, f"""select event_id from main.int_engagement_event_matches
                                       where contact_id = '{burst}' and event_id like 'inc_click_%'""")
+    recycled_matches = query(db_path, f"""select is_reset_by_recycle, count(*) from main.int_engagement_event_matches
+                                          where contact_id = '{recycled}' group by 1""")
     full_messages: list[str] = []
     build(db_path, as_of=SECOND_AS_OF, full_refresh=True, progress=full_messages.append)
     full = public_tables(db_path)
     instants["full"] = query(db_path, INSTANTS_SQL)
     return {"db": db_path, "ids": ids, "first": first, "second": second, "incremental": incremental,
-            "full": full, "burst_clicks": burst_clicks, "instants": instants,
+            "full": full, "burst_clicks": burst_clicks, "recycled_matches": recycled_matches, "instants": instants,
             "messages": {"second": second_messages, "full": full_messages}}
 
 
@@ -171,13 +172,16 @@ def test_incremental_build_recomputes_only_the_touched_contacts(warehouse: dict[
         assert {instant for instants in first[model].values() for instant in instants} == {FIRST_AS_OF[:10]}
         recomputed = {contact for contact, instants in second[model].items() if SECOND_AS_OF[:10] in instants}
         kept = {contact for contact, instants in second[model].items() if instants == {FIRST_AS_OF[:10]}}
-        if model == "matched":  # every match, before the recycle filter: the recycled contact is recomputed
+        if model == "matches":  # every match, the recycle only flags them: the recycled contact is recomputed
             assert recomputed == touched, model
         else:  # the recycled contact had nothing after its recycle: its rows went, none came back
             assert recycled in first[model] and recycled not in second[model], model
             assert recomputed == touched - {recycled}, model
         assert kept == set(first[model]) - touched, model
         assert len(kept) > 100, "most contacts were left alone"
+    # its matches are kept for the scores before its recycle, every one of them reset as of the second as_of
+    [(is_reset, matches)] = warehouse["recycled_matches"]
+    assert is_reset is True and matches > 0
 
 
 def test_a_later_click_turns_stored_clicks_into_a_burst(warehouse: dict[str, Any]) -> None:

@@ -124,7 +124,8 @@ instants_chosen as (
                     'known_from'
                 ) }}
             {%- else %}
-            when is_behaviour_recorded then {{ dbt.dateadd('second', age_seconds, 'known_from') }}
+                when is_behaviour_recorded
+                    then {{ dbt.dateadd('second', age_seconds, 'known_from') }}
                 else known_from
             {%- endif %}
         end as decision_at

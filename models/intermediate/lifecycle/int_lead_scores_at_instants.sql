@@ -41,7 +41,7 @@ candidates as (
 ),
 
 events_matched as (
-    select * from {{ ref('int_engagement_events_matched') }}
+    select * from {{ ref('int_engagement_event_matches') }}
 ),
 
 status_changes as (

@@ -18,7 +18,7 @@ fit_rules_applied as (
 ),
 
 events_matched as (
-    select * from {{ ref('int_engagement_events_matched') }}
+    select * from {{ ref('int_engagement_event_matches') }}
 ),
 
 score_adjustments as (

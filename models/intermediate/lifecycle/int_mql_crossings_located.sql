@@ -24,7 +24,7 @@ instant_scores as (
 ),
 
 events_matched as (
-    select * from {{ ref('int_engagement_events_matched') }}
+    select * from {{ ref('int_engagement_event_matches') }}
 ),
 
 fit_rules_applied as (

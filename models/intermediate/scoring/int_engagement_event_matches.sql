@@ -1,8 +1,11 @@
 {#- One row per event and engagement rule it matches, up to as_of, with its undecayed points and
-    product line: the finest grain of the engagement score, before decay (int_engagement_events_scored
-    adds the decay as of as_of). Scanner clicks (var bot_filter) and, with recycle_mode reset, events
-    before the contact's latest recycle are left out. Incremental on DuckDB: a build recomputes only
-    the contacts whose events or status changes are new (macros/scoring/incremental_engagement.sql). -#}
+    product line: the engine's one matching of events to rules, before decay. Scanner clicks (var
+    bot_filter, flagged as as_of sees them) are left out. An event before the contact's latest recycle
+    (recycle_mode reset) is kept, flagged is_reset_by_recycle: the score as of as_of leaves it out
+    (int_engagement_events_scored, int_engagement_rule_sums), the scores at earlier instants, before
+    that recycle, count it (int_lead_scores_at_instants, mql_events). Incremental on DuckDB: a build
+    recomputes only the contacts whose events or status changes are new
+    (macros/scoring/incremental_engagement.sql). -#}
 {{ config(
     materialized=leadscore.engagement_materialization(),
     incremental_strategy='append',
@@ -11,6 +14,7 @@
 ) }}
 {%- set drop_bot_clicks = leadscore.sql_boolean(leadscore.bool_var('bot_filter')) -%}
 {%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode') == 'reset') -%}
+{%- set unlock_rules = var('engagement_cap_unlock_rules', []) -%}
 
 with
 
@@ -39,7 +43,9 @@ recycles as (
 events_in_scope as (
     select
         events.*,
-        event_product_lines.product_line as event_product_line
+        event_product_lines.product_line as event_product_line,
+        {# an event at the very instant of the recycle still counts #}
+        {{ reset_on_recycle }} and coalesce(events.occurred_at < recycles.recycled_at, false) as is_reset_by_recycle
     from events
     left join event_product_lines
         on events.event_id = event_product_lines.event_id
@@ -50,8 +56,6 @@ events_in_scope as (
     where
         events.occurred_at <= {{ leadscore.as_of_timestamp() }}
         and not ({{ drop_bot_clicks }} and coalesce(bot_clicks.is_bot_click, false))
-        {# an event at the very instant of the recycle still counts #}
-        and not ({{ reset_on_recycle }} and coalesce(events.occurred_at < recycles.recycled_at, false))
 ),
 
 candidate_matches as (
@@ -61,7 +65,10 @@ candidate_matches as (
         events_in_scope.event_type,
         events_in_scope.occurred_at,
         events_in_scope.event_product_line,
+        events_in_scope.is_reset_by_recycle,
         engagement_rules.rule_id,
+        engagement_rules.description,
+        engagement_rules.max_points,
         engagement_rules.category,
         engagement_rules.product_line,
         engagement_rules.points as rule_points,
@@ -98,9 +105,17 @@ final as (
         matched.category,
         matched.product_line,
         coalesce(lower(matched.product_line), matched.event_product_line) as scored_product_line,
+        matched.description,
         matched.occurred_at,
+        {{ leadscore.epoch_seconds('matched.occurred_at') }} as occurred_epoch,
         matched.half_life_days,
         matched.rule_points as raw_points,
+        matched.max_points,
+        case
+            when matched.rule_id in ({{ leadscore.sql_string_list(unlock_rules, 'engagement_cap_unlock_rules') }}) then 1
+            else 0
+        end as is_unlock_rule,
+        matched.is_reset_by_recycle,
         bookkeeping.computed_as_of,
         bookkeeping.loaded_through,
         bookkeeping.inputs_key

@@ -1,13 +1,20 @@
 {#- One row per event and engagement rule it matches, up to as_of, with the decay factor that
     weighs it as of as_of: the finest grain of the engagement score, so every point traces to an
-    event. A view over int_engagement_event_matches: the decay depends on as_of, so it is computed
-    when read, and a build pays for it only where it reads it. -#}
+    event. A view over the rows of int_engagement_event_matches that count as of as_of: the decay
+    depends on as_of, so it is computed when read, and a build pays for it only where it reads it. -#}
 {{ config(materialized='view') }}
 
 with
 
 matches as (
     select * from {{ ref('int_engagement_event_matches') }}
+),
+
+{# as of as_of, an event before the contact's latest recycle (recycle_mode reset) no longer counts #}
+counted as (
+    select *
+    from matches
+    where not is_reset_by_recycle
 ),
 
 aged as (
@@ -17,7 +24,7 @@ aged as (
             leadscore.epoch_seconds(leadscore.as_of_timestamp()),
             leadscore.epoch_seconds('occurred_at')
         ) }} as age_days
-    from matches
+    from counted
 ),
 
 final as (

@@ -17,7 +17,10 @@ with
 matches as (
     select *
     from {{ ref('int_engagement_event_matches') }}
-    where {{ leadscore.engagement_scope('contact_id') }}
+    where
+        {{ leadscore.engagement_scope('contact_id') }}
+        {#- as of as_of, an event before the contact's latest recycle (recycle_mode reset) no longer counts #}
+        and not is_reset_by_recycle
 ),
 
 latest as (

@@ -13,7 +13,7 @@ instant_scores as (
 ),
 
 events_matched as (
-    select * from {{ ref('int_engagement_events_matched') }}
+    select * from {{ ref('int_engagement_event_matches') }}
 ),
 
 score_adjustments as (
