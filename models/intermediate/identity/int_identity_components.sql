@@ -7,13 +7,13 @@
     from its latest edge).
 
     Each round reads the previous one once (a plain CTE per round, unrolled up to
-    var identity_max_iterations): DuckDB and Spark run the same SQL, and Spark's plan grows with the
+    var identity_max_iterations; with raw alone, 3: macros/sources/identity_rounds.sql): DuckDB and Spark run the same SQL, and Spark's plan grows with the
     rounds, not faster. A recursive CTE was not used: Spark allows only UNION ALL and no aggregate or
     window over the recursive reference, so it would enumerate every walk of the graph instead of
     keeping one label per id. last_changed_round tells how many rounds the graph needed; when the
     last round still changed a label, identity_report says the fixed point was not reached and its
     data test fails the build. -#}
-{%- set rounds = var('identity_max_iterations', 12) | int %}
+{%- set rounds = leadscore.identity_rounds() %}
 with
 
 nodes as (

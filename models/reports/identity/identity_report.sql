@@ -35,8 +35,8 @@ edge_counts as (
 rounds as (
     select
         coalesce(max(last_changed_round), 0) as iterations,
-        {#- the var, not the components' column: an empty graph (contacts without emails) has no rows -#}
-        {{ var('identity_max_iterations') | int }} as max_iterations
+        {#- the macro, not the components' column: an empty graph (contacts without emails) has no rows -#}
+        {{ leadscore.identity_rounds() }} as max_iterations
     from components
 ),
 
