@@ -91,10 +91,7 @@
     {%- if not execute or not leadscore.identity_stitching_needed() -%}{{ return("''") }}{%- endif -%}
     {#- the table itself, not ref(): a unit test has no such input. It is always built before the
         models that read this (they read int_events, which resolves events through it). -#}
-    {%- set nodes = (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'model')
-        | selectattr('name', 'equalto', 'int_identity_resolved') | list -%}
-    {%- set resolved = adapter.get_relation(database=nodes[0].database, schema=nodes[0].schema,
-        identifier=nodes[0].alias or nodes[0].name) if nodes else none -%}
+    {%- set resolved = leadscore.built_relation('model', 'int_identity_resolved') -%}
     {%- if resolved is none -%}{{ return("''") }}{%- endif -%}
     {%- set text = dbt.type_string() -%}
     {%- set node = dbt.concat(['node_type', "':'", 'node_id', "'>'", "coalesce(contact_id, '')"]) -%}

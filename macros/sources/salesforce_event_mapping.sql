@@ -3,20 +3,10 @@
     as dicts with the seed's columns, source_type lower-cased and trimmed. Empty before the seed was ever
     loaded (dbt compile, sqlfluff): the model then maps no row. -#}
 {% macro salesforce_event_mappings(source_table) -%}
-    {%- if not execute -%}
-        {{ return([]) }}
-    {%- endif -%}
-    {%- set seed_nodes = (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'seed')
-        | selectattr('name', 'equalto', 'source_event_mappings') | list -%}
-    {%- if not seed_nodes -%}
-        {{ return([]) }}
-    {%- endif -%}
-    {%- set seed = adapter.get_relation(
-        database=seed_nodes[0].database, schema=seed_nodes[0].schema, identifier=seed_nodes[0].alias or seed_nodes[0].name
-    ) -%}
-    {%- if seed is none -%}
-        {{ return([]) }}
-    {%- endif -%}
+    {#- the seed's table itself, not ref(): a unit test replaces refs by its fixtures; none when it was
+        never loaded (dbt compile, sqlfluff): no events yet -#}
+    {%- set seed = leadscore.built_relation('seed', 'source_event_mappings') -%}
+    {%- if seed is none -%}{{ return([]) }}{%- endif -%}
     {%- set columns = ['source_type', 'event_type', 'url_field', 'asset_field', 'campaign_field'] -%}
     {%- set selected = [] -%}
     {%- for column in columns -%}

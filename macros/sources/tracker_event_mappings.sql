@@ -4,14 +4,8 @@
     the calls of that name (a track's event name, compared case-insensitively with event_text and
     event); a row without one maps every other call of the table. Returned as a list of dicts. -#}
 {% macro tracker_event_mappings(system, source_table) -%}
-    {%- if not execute -%}{{ return([]) }}{%- endif -%}
     {#- the seed's table itself, not ref(): a unit test replaces refs by its fixtures -#}
-    {%- set seed_nodes = (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'seed')
-        | selectattr('name', 'equalto', 'source_event_mappings') | list -%}
-    {%- if not seed_nodes -%}{{ return([]) }}{%- endif -%}
-    {%- set seed = adapter.get_relation(
-        database=seed_nodes[0].database, schema=seed_nodes[0].schema, identifier=seed_nodes[0].alias or seed_nodes[0].name
-    ) -%}
+    {%- set seed = leadscore.built_relation('seed', 'source_event_mappings') -%}
     {%- if seed is none -%}{{ return([]) }}{%- endif -%}
     {%- set found = run_query(
         "select source_type, event_type, url_field, asset_field, campaign_field from " ~ seed

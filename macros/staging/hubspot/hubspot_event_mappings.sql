@@ -5,18 +5,10 @@
     seeds of the same build loaded (the model declares `-- depends_on: ref('source_event_mappings')`);
     a row naming an unknown table or column stops the build with one line naming the seed row. -#}
 {% macro hubspot_event_mappings(source_tables) -%}
-    {%- if not execute -%}{{ return([]) }}{%- endif -%}
-    {%- set seed_nodes = (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'seed')
-        | selectattr('name', 'equalto', 'source_event_mappings') | list -%}
-    {%- if not seed_nodes -%}{{ return([]) }}{%- endif -%}
-    {%- set seed = adapter.get_relation(
-        database=seed_nodes[0].database, schema=seed_nodes[0].schema,
-        identifier=seed_nodes[0].alias or seed_nodes[0].name
-    ) -%}
-    {%- if seed is none -%}
-        {#- compiled before the seed was ever loaded (dbt compile, sqlfluff): no events yet -#}
-        {{ return([]) }}
-    {%- endif -%}
+    {#- the seed's table itself, not ref(): a unit test replaces refs by its fixtures; none when it was
+        never loaded (dbt compile, sqlfluff): no events yet -#}
+    {%- set seed = leadscore.built_relation('seed', 'source_event_mappings') -%}
+    {%- if seed is none -%}{{ return([]) }}{%- endif -%}
     {%- set rows = run_query(
         "select source_table, source_type, event_type, url_field, asset_field, campaign_field from " ~ seed
         ~ " where lower(trim(system)) = 'hubspot' order by source_table, source_type, event_type"

@@ -1,18 +1,12 @@
 {#- The ids of the identity graph as of as_of: one row per (node_type, node_id) seen in an edge, when
     it was first seen, and whether seeds/identity_exclusions.csv excludes it (a placeholder such as
-    'undefined', a shared test address): an excluded id links nothing. -#}
+    'undefined', a shared test address): an excluded id links nothing. The exclusions are read when the
+    model is compiled, each pattern a constant regex (macros/sources/identity_exclusion_rows.sql). -#}
+-- depends_on: {{ ref('stg_reference__identity_exclusions') }}
 with
 
 edges_seen as (
     select * from {{ ref('int_identity_edges_seen') }}
-),
-
-exclusions as (
-    select
-        nullif(lower(trim(node_type)), '') as node_type,
-        value_pattern,
-        reason
-    from {{ ref('stg_reference__identity_exclusions') }}
 ),
 
 sides as (
@@ -38,32 +32,24 @@ nodes as (
     group by node_type, node_id
 ),
 
-exclusions_matched as (
+nodes_checked as (
     select
-        nodes.node_type,
-        nodes.node_id,
-        min(exclusions.reason) as exclusion_reason
+        node_type,
+        node_id,
+        first_seen_at,
+        {{ leadscore.identity_exclusion_reason('node_type', 'node_id') }} as exclusion_reason
     from nodes
-    inner join exclusions
-        on
-            (exclusions.node_type is null or nodes.node_type = exclusions.node_type)
-            and {{ leadscore.regex_matches('nodes.node_id', "'^(?:' || exclusions.value_pattern || ')$'") }}
-    group by nodes.node_type, nodes.node_id
 ),
 
 final as (
     select
-        {{ dbt.concat(['nodes.node_type', "':'", 'nodes.node_id']) }} as node_key,
-        nodes.node_type,
-        nodes.node_id,
-        nodes.first_seen_at,
-        exclusions_matched.exclusion_reason is not null as is_excluded,
-        exclusions_matched.exclusion_reason
-    from nodes
-    left join exclusions_matched
-        on
-            nodes.node_type = exclusions_matched.node_type
-            and nodes.node_id = exclusions_matched.node_id
+        {{ dbt.concat(['node_type', "':'", 'node_id']) }} as node_key,
+        node_type,
+        node_id,
+        first_seen_at,
+        exclusion_reason is not null as is_excluded,
+        exclusion_reason
+    from nodes_checked
 )
 
 select * from final
