@@ -75,10 +75,9 @@
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- set code = [] -%}
     {%- for node in (graph.get('nodes') or {}).values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'in', ['int_engagement_event_matches', 'int_engagement_rule_sums'])
         | sort(attribute='unique_id') -%}
-        {%- if node.name in ['int_engagement_event_matches', 'int_engagement_rule_sums'] -%}
-            {%- do code.append(node.name ~ '=' ~ node.raw_code) -%}
-        {%- endif -%}
+        {%- do code.append(node.name ~ '=' ~ node.raw_code) -%}
     {%- endfor -%}
     {{ return(local_md5(code | join('\n'))) }}
 {%- endmacro %}

@@ -2,8 +2,8 @@
     stg_reference__identity_exclusions when int_identity_nodes is compiled, after that view was built in
     the same build (the model declares `-- depends_on:`), so that each pattern is a constant regex in
     the SQL: a pattern read from a joined column is compiled again for every id (docs/identity.md).
-    Ordered by reason, so the first
-    pattern that matches gives the smallest reason. A list of dicts (node_type '' = any type). -#}
+    Ordered by reason, so the first pattern that matches gives the smallest reason. A list of dicts
+    (node_type '' = any type). -#}
 {% macro identity_exclusion_rows() -%}
     {%- set view = leadscore.built_relation('model', 'stg_reference__identity_exclusions') -%}
     {%- if view is none -%}{{ return([]) }}{%- endif -%}
