@@ -18,6 +18,7 @@ events_matched as (
 
 fit_rules_applied as (
     select * from {{ ref('int_fit_rules_applied') }}
+    where grid_role = 'champion'
 ),
 
 status_changes as (

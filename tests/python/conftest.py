@@ -39,10 +39,10 @@ def dbt_target_dir(project_dir: Path) -> Path:
     return project_dir / os.environ.get("DBT_TARGET_PATH", "target")
 
 
-# The Spark modules take longest (each builds the whole project on Spark): they start first, and the
-# other worker runs the other modules meanwhile, instead of one worker finishing alone with them at
-# the end (pyproject.toml turns off xdist's reordering by number of tests, --no-loadscope-reorder).
-SLOWEST_FIRST = ("test_spark.py", "test_spark_sources.py")
+# The Spark module takes longest (it builds the whole project on Spark): it starts first, and the
+# other worker runs the other modules meanwhile, instead of one worker finishing alone with it at the
+# end (pyproject.toml turns off xdist's reordering by number of tests, --no-loadscope-reorder).
+SLOWEST_FIRST = ("test_spark.py",)
 
 
 def pytest_collection_modifyitems(items: list) -> None:

@@ -5,6 +5,7 @@ timestamps, uuid_ts, context_*) plus the table's own columns (traits, properties
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -59,3 +60,40 @@ def create_tracker_tables(
                     f"values ({placeholders})",
                     [row.get(name) for name in names],
                 )
+
+
+def segment_record(message_id: str, day: int, **fields: object) -> dict[str, object]:
+    """One Segment call of June 2024, as a JSON Lines record of `leadscore load --source segment`."""
+    stamp = f"2024-06-{day:02d}T10:00:00Z"
+    return {"id": message_id, "anonymous_id": None, "user_id": None, "timestamp": stamp, "received_at": stamp,
+            "sent_at": stamp, "original_timestamp": stamp, "uuid_ts": stamp, "context_library_name": "analytics.js",
+            **fields}
+
+
+def write_segment_files(directory: Path, first_email: str, second_email: str) -> None:
+    """Segment's warehouse tables as JSON Lines files (connectors.md section 3): visitor anon-a browses,
+    then identifies with first_email (written in capitals: identities match case-blind) and requests a
+    demo; anon-c browses, then identifies with second_email and submits a form; anon-x is never
+    identified."""
+    directory.mkdir(parents=True, exist_ok=True)
+    identifies = [
+        segment_record("i1", 10, anonymous_id="anon-a", user_id="u-first", email=first_email.upper()),
+        segment_record("i2", 12, anonymous_id="anon-c", user_id="u-second", email=second_email),
+    ]
+    pages = [
+        segment_record("p1", 5, anonymous_id="anon-a", url="https://acme.example/pricing", path="/pricing",
+                       title="Pricing", name="Pricing"),
+        segment_record("p2", 11, anonymous_id="anon-a", user_id="u-first", url="https://acme.example/demo",
+                       path="/demo", title="Demo", name="Demo"),
+        segment_record("p3", 13, anonymous_id="anon-c", url="https://acme.example/pricing", path="/pricing",
+                       title="Pricing", name="Pricing"),
+        segment_record("p4", 14, anonymous_id="anon-x", url="https://acme.example/blog", path="/blog",
+                       title="Blog", name="Blog"),
+    ]
+    tracks = [
+        segment_record("t1", 15, user_id="u-first", event="Demo Requested", event_text="Demo Requested"),
+        segment_record("t2", 16, anonymous_id="anon-c", user_id="u-second", event="Form Submitted",
+                       event_text="Form Submitted"),
+    ]
+    for name, records in (("identifies", identifies), ("pages", pages), ("tracks", tracks)):
+        (directory / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")

@@ -5,12 +5,11 @@
     backtest judges every lead by mql_threshold. At as_of with the champion grid it gives exactly
     lead_scores (tests/assert_feedback_scores_agree_with_lead_scores.sql). -#}
 {%- set mql_threshold = leadscore.number_var('mql_threshold') -%}
-{%- set warm_threshold = leadscore.number_var('warm_threshold') -%}
 {%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
 {%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
 {%- set top_percent = leadscore.number_var('mql_top_percent', allow_null=true) -%}
-{%- set engagement_cap = leadscore.number_var('engagement_cap', allow_null=true) -%}
 {%- set unlock_rules = var('engagement_cap_unlock_rules', []) -%}
+{%- set engagement_after_penalty = 'rule_sums.rule_points + coalesce(inactivity.points, 0)' -%}
 {%- set inactivity_days = leadscore.number_var('inactivity_days', allow_null=true) -%}
 {%- set inactivity_points = leadscore.number_var('inactivity_points', allow_null=true) -%}
 
@@ -21,7 +20,7 @@ instants as (
 ),
 
 fit_applied as (
-    select * from {{ ref('int_feedback_fit_rules_applied') }}
+    select * from {{ ref('int_fit_rules_applied') }}
 ),
 
 rule_totals as (
@@ -102,24 +101,19 @@ inactivity as (
         on activity.scoring_id = instants.scoring_id
     inner join settings
         on instants.grid = settings.grid
-    where activity.last_event_age_days > settings.inactivity_days
+    where {{ leadscore.is_inactive('activity.last_event_age_days', 'settings.inactivity_days') }}
 ),
 
 cap as (
     select
         rule_sums.scoring_id,
-        {{ engagement_cap if engagement_cap is not none else 'null' }}
-        - (rule_sums.rule_points + coalesce(inactivity.points, 0)) as points
+        {{ leadscore.engagement_cap_points(engagement_after_penalty, 'activity.has_unlock_event') }} as points
     from rule_sums
     inner join activity
         on rule_sums.scoring_id = activity.scoring_id
     left join inactivity
         on rule_sums.scoring_id = inactivity.scoring_id
-    where
-        {{ leadscore.sql_boolean(engagement_cap is not none) }}
-        and activity.has_unlock_event = 0
-        and rule_sums.rule_points + coalesce(inactivity.points, 0)
-        > {{ engagement_cap if engagement_cap is not none else 'null' }}
+    where {{ leadscore.engagement_cap_points(engagement_after_penalty, 'activity.has_unlock_event') }} is not null
 ),
 
 adjustments_active as (
@@ -192,18 +186,9 @@ totalled as (
         *,
         fit_score + engagement_score + adjustment_points as lead_score_unclamped,
         {{ leadscore.clamp('fit_score + engagement_score + adjustment_points', score_min, score_max) }} as lead_score,
-        case
-            when coalesce(is_do_not_contact, false) then 'do_not_contact'
-            when has_marketing_consent = false then 'consent_refused'
-            when lead_status in ({{ leadscore.sql_string_list(var('disqualified_statuses'), 'disqualified_statuses') }})
-                then 'disqualified'
-            when
-                lead_status in ({{ leadscore.sql_string_list(var('customer_statuses'), 'customer_statuses') }})
-                or account_type = 'customer'
-                then 'customer'
-            when {{ leadscore.sql_boolean(leadscore.bool_var('mql_requires_engagement')) }} and engagement_score <= 0
-                then 'no_engagement'
-        end as ineligible_reason
+        {{ leadscore.mql_ineligible_reason(
+            'is_do_not_contact', 'has_marketing_consent', 'lead_status', 'account_type', 'engagement_score'
+        ) }} as ineligible_reason
     from scored
 ),
 
@@ -305,11 +290,7 @@ final as (
         fit_grade,
         engagement_grade,
         {{ dbt.concat(['fit_grade', 'engagement_grade']) }} as grade,
-        case
-            when lead_score >= mql_threshold_applied then 'hot'
-            when lead_score >= {{ warm_threshold }} then 'warm'
-            else 'cold'
-        end as tier,
+        {{ leadscore.score_tier('lead_score', 'mql_threshold_applied') }} as tier,
         lead_score >= mql_threshold_applied and ineligible_reason is null as is_mql,
         case when lead_score >= mql_threshold_applied then ineligible_reason end as mql_blocked_reason,
         mql_threshold_applied

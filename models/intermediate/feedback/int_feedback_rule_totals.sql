@@ -60,13 +60,7 @@ final as (
         totals.occurrences,
         totals.decayed_occurrences,
         totals.decayed_points,
-        case
-            when
-                engagement_rules.max_points is not null
-                and abs(totals.decayed_points) > engagement_rules.max_points
-                then sign(totals.decayed_points) * engagement_rules.max_points
-            else totals.decayed_points
-        end as points,
+        {{ leadscore.capped_rule_points('totals.decayed_points', 'engagement_rules.max_points') }} as points,
         case
             when
                 engagement_rules.max_points is not null

@@ -15,6 +15,7 @@ contacts as (
 
 fit_rules_applied as (
     select * from {{ ref('int_fit_rules_applied') }}
+    where grid_role = 'champion'
 ),
 
 events_matched as (

@@ -1,20 +1,54 @@
-{#- Every fit rule that applies to a contact: the rule matches and, inside its rule_group, no
-    matching rule has a lower priority (a rule without a group is a group of its own: staging gives
-    it its rule_id as group, and the coalesce keeps that true for rows read as the seed writes them,
-    such as the unit test fed the default grid's seed file). -#}
+{#- Every fit rule that applies to a contact, under the champion grid (var scoring_grid) and, when
+    var challenger_grid is set, under the challenger too: the rule matches and, inside its
+    rule_group, no matching rule of the same grid has a lower priority (a rule without a group is a
+    group of its own: staging gives it its rule_id as group, and the coalesce keeps that true for
+    rows read as the seed writes them, such as the unit test fed the default grid's seed file).
+    The score as of as_of reads the champion's rows; the backtest and champion_challenger read
+    both. Fit reads the contact as loaded (raw contacts keep their latest version only). -#}
 with
 
 contacts as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
-fit_rules as (
+champion_rules as (
     select * from {{ ref('stg_grid__fit_rules') }}
+),
+
+challenger_rules as (
+    select * from {{ ref('stg_grid__challenger_fit_rules') }}
+),
+
+fit_rules as (
+    select
+        'champion' as grid_role,
+        rule_id,
+        rule_group,
+        attribute,
+        operator,
+        value,
+        points,
+        priority,
+        description
+    from champion_rules
+    union all
+    select
+        'challenger' as grid_role,
+        rule_id,
+        rule_group,
+        attribute,
+        operator,
+        value,
+        points,
+        priority,
+        description
+    from challenger_rules
 ),
 
 rules_evaluated as (
     select
         contacts.contact_id,
+        fit_rules.grid_role,
         fit_rules.rule_id,
         fit_rules.rule_group,
         fit_rules.priority,
@@ -32,7 +66,7 @@ rules_matched as (
     select
         *,
         row_number() over (
-            partition by contact_id, coalesce(rule_group, rule_id)
+            partition by contact_id, grid_role, coalesce(rule_group, rule_id)
             order by priority asc, rule_id asc
         ) as group_rank
     from rules_evaluated
@@ -41,7 +75,9 @@ rules_matched as (
 
 final as (
     select
+        {{ dbt.concat(['contact_id', "'|'", 'grid_role', "'|'", 'rule_id']) }} as contact_role_rule_id,
         contact_id,
+        grid_role,
         rule_id,
         rule_group,
         attribute,

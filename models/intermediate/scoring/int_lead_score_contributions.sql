@@ -4,6 +4,7 @@ with
 
 fit_rules_applied as (
     select * from {{ ref('int_fit_rules_applied') }}
+    where grid_role = 'champion'
 ),
 
 engagement_rule_totals as (

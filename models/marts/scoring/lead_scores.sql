@@ -1,5 +1,4 @@
 {%- set mql_threshold = leadscore.number_var('mql_threshold') -%}
-{%- set warm_threshold = leadscore.number_var('warm_threshold') -%}
 {%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
 {%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
 {%- set reasons_count = leadscore.number_var('score_reasons_count') | int -%}
@@ -244,11 +243,7 @@ final as (
         fit_grade,
         engagement_grade,
         {{ dbt.concat(['fit_grade', 'engagement_grade']) }} as grade,
-        case
-            when lead_score >= mql_threshold_applied then 'hot'
-            when lead_score >= {{ warm_threshold }} then 'warm'
-            else 'cold'
-        end as tier,
+        {{ leadscore.score_tier('lead_score', 'mql_threshold_applied') }} as tier,
         lead_score >= mql_threshold_applied and ineligible_reason is null as is_mql,
         case when lead_score >= mql_threshold_applied then ineligible_reason end as mql_blocked_reason,
         mql_threshold_applied,

@@ -9,7 +9,7 @@ backtest_scores as (
 ),
 
 fit_applied as (
-    select * from {{ ref('int_feedback_fit_rules_applied') }}
+    select * from {{ ref('int_fit_rules_applied') }}
 ),
 
 rule_totals as (
