@@ -13,7 +13,7 @@
 
     The CTEs it reads (names passed in):
     - event_matches: contact_id, rule_id, occurred_epoch, raw_points, half_life_days, max_points,
-      is_unlock_rule (1/0), every event x rule it matches up to as_of, scanner clicks left out
+      is_unlock_rule (1/0), every event x rule of the champion grid it matches up to as_of, scanner clicks left out
       (int_engagement_event_matches);
     - recycles: contact_id, recycled_epoch (every change to recycle_status up to as_of);
     - adjustments: contact_id, points, created_epoch, expires_epoch;

@@ -4,7 +4,8 @@
     (one row per contact, rule and product line, with the exponential running sum) are incremental
     on DuckDB. Every row records the build that computed it: computed_as_of (the as_of then),
     loaded_through (the latest _loaded_at of events and status changes then) and inputs_key (a hash
-    of the engagement grid, the product-line mappings and the vars the rows depend on).
+    of the engagement grids, champion and challenger, the product-line mappings and the vars the
+    rows depend on).
 
     A later build reuses the stored rows when its as_of is not earlier than theirs and the key has
     not changed; it then recomputes only the "touched" contacts: those with an event or a status
@@ -37,7 +38,7 @@
 {#- A SQL expression: the hash of everything the stored rows depend on besides the raw data. -#}
 {% macro engagement_inputs_key(extra_vars=[], extra_text_sql="''") -%}
     {%- set var_names = [
-        'scoring_grid', 'bot_filter', 'bot_click_seconds', 'bot_burst_clicks', 'bot_burst_seconds',
+        'scoring_grid', 'challenger_grid', 'bot_filter', 'bot_click_seconds', 'bot_burst_clicks', 'bot_burst_seconds',
         'bot_click_event_type', 'bot_delivery_event_type', 'recycle_mode', 'recycle_status',
         'decay_half_life_days', 'engagement_cap_unlock_rules'
     ] + extra_vars -%}
@@ -57,6 +58,8 @@
         "'" ~ (var_text | join(';') | replace("'", "''")) ~ "'",
         "'#'",
         "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(rule_fields), "'|'", 'rule_id') ~ " from " ~ ref('stg_grid__engagement_rules') ~ "), '')",
+        "'#'",
+        "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(rule_fields), "'|'", 'rule_id') ~ " from " ~ ref('stg_grid__challenger_engagement_rules') ~ "), '')",
         "'#'",
         "coalesce((select " ~ leadscore.ordered_string_agg(dbt.concat(mapping_fields), "'|'", 'mapping_id') ~ " from " ~ ref('stg_reference__product_line_mappings') ~ "), '')",
         "'#'",

@@ -42,6 +42,7 @@ candidates as (
 
 events_matched as (
     select * from {{ ref('int_engagement_event_matches') }}
+    where grid_role = 'champion' and not is_scanner_click
 ),
 
 status_changes as (

@@ -20,6 +20,7 @@ fit_rules_applied as (
 
 events_matched as (
     select * from {{ ref('int_engagement_event_matches') }}
+    where grid_role = 'champion' and not is_scanner_click
 ),
 
 score_adjustments as (

@@ -25,6 +25,7 @@ instant_scores as (
 
 events_matched as (
     select * from {{ ref('int_engagement_event_matches') }}
+    where grid_role = 'champion' and not is_scanner_click
 ),
 
 fit_rules_applied as (

@@ -1,9 +1,13 @@
-{#- One row per event and engagement rule it matches, up to as_of, with its undecayed points and
-    product line: the engine's one matching of events to rules, before decay. Scanner clicks (var
-    bot_filter, flagged as as_of sees them) are left out. An event before the contact's latest recycle
-    (recycle_mode reset) is kept, flagged is_reset_by_recycle: the score as of as_of leaves it out
-    (int_engagement_events_scored, int_engagement_rule_sums), the scores at earlier instants, before
-    that recycle, count it (int_lead_scores_at_instants, mql_events). Incremental on DuckDB: a build
+{#- One row per event and engagement rule it matches, up to as_of, under the champion grid (var
+    scoring_grid) and, when var challenger_grid is set, the challenger (grid_role), with its undecayed
+    points and product line: the engine's one matching of events to rules, before decay, read by the
+    score as of as_of, the scores at earlier instants (mql_events) and the backtest. Two flags say
+    what as_of leaves out, and the models that score at other instants decide again at theirs:
+    is_scanner_click, a click a scanner made as as_of sees it (var bot_filter; the backtest finds
+    bursts again among the clicks up to each instant), and is_reset_by_recycle, an event before the
+    contact's latest recycle (recycle_mode reset; an earlier instant, before that recycle, counts
+    it). The score as of as_of reads the champion's rows with neither flag
+    (int_engagement_events_scored, int_engagement_rule_sums). Incremental on DuckDB: a build
     recomputes only the contacts whose events or status changes are new
     (macros/scoring/incremental_engagement.sql). -#}
 {{ config(
@@ -28,8 +32,12 @@ event_product_lines as (
     select * from {{ ref('int_event_product_lines') }}
 ),
 
-engagement_rules as (
+champion_rules as (
     select * from {{ ref('stg_grid__engagement_rules') }}
+),
+
+challenger_rules as (
+    select * from {{ ref('stg_grid__challenger_engagement_rules') }}
 ),
 
 bot_clicks as (
@@ -40,10 +48,43 @@ recycles as (
     select * from {{ ref('int_contact_recycled_as_of') }}
 ),
 
+engagement_rules as (
+    select
+        'champion' as grid_role,
+        rule_id,
+        description,
+        event_type,
+        match_field,
+        operator,
+        value,
+        points,
+        half_life_days,
+        max_points,
+        category,
+        product_line
+    from champion_rules
+    union all
+    select
+        'challenger' as grid_role,
+        rule_id,
+        description,
+        event_type,
+        match_field,
+        operator,
+        value,
+        points,
+        half_life_days,
+        max_points,
+        category,
+        product_line
+    from challenger_rules
+),
+
 events_in_scope as (
     select
         events.*,
         event_product_lines.product_line as event_product_line,
+        {{ drop_bot_clicks }} and coalesce(bot_clicks.is_bot_click, false) as is_scanner_click,
         {# an event at the very instant of the recycle still counts #}
         {{ reset_on_recycle }} and coalesce(events.occurred_at < recycles.recycled_at, false) as is_reset_by_recycle
     from events
@@ -53,9 +94,7 @@ events_in_scope as (
         on events.event_id = bot_clicks.event_id
     left join recycles
         on events.contact_id = recycles.contact_id
-    where
-        events.occurred_at <= {{ leadscore.as_of_timestamp() }}
-        and not ({{ drop_bot_clicks }} and coalesce(bot_clicks.is_bot_click, false))
+    where events.occurred_at <= {{ leadscore.as_of_timestamp() }}
 ),
 
 candidate_matches as (
@@ -65,7 +104,9 @@ candidate_matches as (
         events_in_scope.event_type,
         events_in_scope.occurred_at,
         events_in_scope.event_product_line,
+        events_in_scope.is_scanner_click,
         events_in_scope.is_reset_by_recycle,
+        engagement_rules.grid_role,
         engagement_rules.rule_id,
         engagement_rules.description,
         engagement_rules.max_points,
@@ -97,9 +138,10 @@ bookkeeping as {{ leadscore.engagement_bookkeeping() }},
 
 final as (
     select
-        {{ dbt.concat(['matched.event_id', "'|'", 'matched.rule_id']) }} as event_rule_id,
+        {{ dbt.concat(['matched.event_id', "'|'", 'matched.grid_role', "'|'", 'matched.rule_id']) }} as event_rule_id,
         matched.event_id,
         matched.contact_id,
+        matched.grid_role,
         matched.rule_id,
         matched.event_type,
         matched.category,
@@ -115,6 +157,7 @@ final as (
             when matched.rule_id in ({{ leadscore.sql_string_list(unlock_rules, 'engagement_cap_unlock_rules') }}) then 1
             else 0
         end as is_unlock_rule,
+        matched.is_scanner_click,
         matched.is_reset_by_recycle,
         bookkeeping.computed_as_of,
         bookkeeping.loaded_through,

@@ -10,11 +10,15 @@ matches as (
     select * from {{ ref('int_engagement_event_matches') }}
 ),
 
-{# as of as_of, an event before the contact's latest recycle (recycle_mode reset) no longer counts #}
+{# as of as_of, the champion grid's matches count, but not a scanner's click nor an event before the
+   contact's latest recycle (recycle_mode reset) #}
 counted as (
     select *
     from matches
-    where not is_reset_by_recycle
+    where
+        grid_role = 'champion'
+        and not is_scanner_click
+        and not is_reset_by_recycle
 ),
 
 aged as (

@@ -19,7 +19,10 @@ matches as (
     from {{ ref('int_engagement_event_matches') }}
     where
         {{ leadscore.engagement_scope('contact_id') }}
-        {#- as of as_of, an event before the contact's latest recycle (recycle_mode reset) no longer counts #}
+        {#- as of as_of, the champion grid's matches count, but not a scanner's click nor an event before
+            the contact's latest recycle (recycle_mode reset) #}
+        and grid_role = 'champion'
+        and not is_scanner_click
         and not is_reset_by_recycle
 ),
 
