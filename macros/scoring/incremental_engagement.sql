@@ -204,16 +204,6 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- A one-row relation (a subquery): the bookkeeping columns every row of a build carries. -#}
-{% macro engagement_bookkeeping(inputs_key=none) -%}
-    (
-        select
-            {{ leadscore.as_of_timestamp() }} as computed_as_of,
-            {{ leadscore.engagement_loaded_through() }} as loaded_through,
-            {{ inputs_key or leadscore.engagement_inputs_key() }} as inputs_key
-    )
-{%- endmacro %}
-
 {#- The rows a build recomputes: a where clause on contact_id (always true on a full build). -#}
 {% macro engagement_scope(contact_id_expr) -%}
     {%- set state = leadscore.engagement_incremental_state() -%}

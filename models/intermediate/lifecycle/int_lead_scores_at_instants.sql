@@ -151,7 +151,12 @@ instant_scores as (
 ),
 
 {# computed_as_of, loaded_through and inputs_key of this build, computed once #}
-bookkeeping as {{ leadscore.engagement_bookkeeping(leadscore.instants_inputs_key()) }},
+bookkeeping as (
+    select
+        {{ leadscore.as_of_timestamp() }} as computed_as_of,
+        {{ leadscore.engagement_loaded_through() }} as loaded_through,
+        {{ leadscore.instants_inputs_key() }} as inputs_key
+),
 
 final as (
     select

@@ -134,7 +134,12 @@ matched as (
 ),
 
 {# computed_as_of, loaded_through and inputs_key of this build, computed once #}
-bookkeeping as {{ leadscore.engagement_bookkeeping() }},
+bookkeeping as (
+    select
+        {{ leadscore.as_of_timestamp() }} as computed_as_of,
+        {{ leadscore.engagement_loaded_through() }} as loaded_through,
+        {{ leadscore.engagement_inputs_key() }} as inputs_key
+),
 
 final as (
     select
