@@ -8,30 +8,8 @@ events_scored as (
     select * from {{ ref('int_feedback_events_scored') }}
 ),
 
-champion_rules as (
-    select * from {{ ref('stg_grid__engagement_rules') }}
-),
-
-challenger_rules as (
-    select * from {{ ref('stg_grid__challenger_engagement_rules') }}
-),
-
 engagement_rules as (
-    select
-        'champion' as grid_role,
-        rule_id,
-        points,
-        max_points,
-        category
-    from champion_rules
-    union all
-    select
-        'challenger' as grid_role,
-        rule_id,
-        points,
-        max_points,
-        category
-    from challenger_rules
+    select * from {{ ref('int_engagement_rules_by_grid') }}
 ),
 
 totals as (

@@ -32,12 +32,8 @@ event_product_lines as (
     select * from {{ ref('int_event_product_lines') }}
 ),
 
-champion_rules as (
-    select * from {{ ref('stg_grid__engagement_rules') }}
-),
-
-challenger_rules as (
-    select * from {{ ref('stg_grid__challenger_engagement_rules') }}
+engagement_rules as (
+    select * from {{ ref('int_engagement_rules_by_grid') }}
 ),
 
 bot_clicks as (
@@ -46,38 +42,6 @@ bot_clicks as (
 
 recycles as (
     select * from {{ ref('int_contact_recycled_as_of') }}
-),
-
-engagement_rules as (
-    select
-        'champion' as grid_role,
-        rule_id,
-        description,
-        event_type,
-        match_field,
-        operator,
-        value,
-        points,
-        half_life_days,
-        max_points,
-        category,
-        product_line
-    from champion_rules
-    union all
-    select
-        'challenger' as grid_role,
-        rule_id,
-        description,
-        event_type,
-        match_field,
-        operator,
-        value,
-        points,
-        half_life_days,
-        max_points,
-        category,
-        product_line
-    from challenger_rules
 ),
 
 events_in_scope as (

@@ -11,38 +11,8 @@ contacts as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
-champion_rules as (
-    select * from {{ ref('stg_grid__fit_rules') }}
-),
-
-challenger_rules as (
-    select * from {{ ref('stg_grid__challenger_fit_rules') }}
-),
-
 fit_rules as (
-    select
-        'champion' as grid_role,
-        rule_id,
-        rule_group,
-        attribute,
-        operator,
-        value,
-        points,
-        priority,
-        description
-    from champion_rules
-    union all
-    select
-        'challenger' as grid_role,
-        rule_id,
-        rule_group,
-        attribute,
-        operator,
-        value,
-        points,
-        priority,
-        description
-    from challenger_rules
+    select * from {{ ref('int_fit_rules_by_grid') }}
 ),
 
 rules_evaluated as (
