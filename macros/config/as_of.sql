@@ -1,12 +1,18 @@
-{#- The scoring instant as a UTC timestamp literal. The var as_of accepts ISO-8601 with or without
-    an offset (an offset is converted to UTC); without it, the instant the dbt run started, so every
-    model of one build scores as of the same instant. -#}
+{#- The scoring instant as a UTC timestamp literal. The var as_of (or, when it is not set, the
+    environment's LEADSCORE_AS_OF, which `leadscore build --as-of` sets) accepts ISO-8601 with or
+    without an offset (an offset is converted to UTC); without either, the instant the dbt run
+    started, so every model of one build scores as of the same instant. -#}
 {% macro as_of_timestamp() -%}
     cast('{{ leadscore.as_of_text() }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
 {% macro as_of_text() -%}
     {%- set raw = var('as_of', none) -%}
+    {#- the leadscore CLI hands the instant over in LEADSCORE_AS_OF, read only while running (dbt
+        keeps its parse when the vars are those of the build before: scripts/leadscore/build.py) -#}
+    {%- if (raw is none or (raw | string | trim) == '') and execute -%}
+        {%- set raw = env_var('LEADSCORE_AS_OF', '') -%}
+    {%- endif -%}
     {%- if raw is none or (raw | string | trim) == '' -%}
         {{ return(run_started_at.strftime('%Y-%m-%d %H:%M:%S')) }}
     {%- endif -%}

@@ -22,7 +22,7 @@ as_of:
   type: instant
   nullable: true
   accepts: an ISO-8601 instant such as 2024-06-30T12:00:00Z, or null (the build's start time)
-  means: the scoring instant; no event after it counts (an offset is converted to UTC)
+  means: the scoring instant; no event after it counts (an offset is converted to UTC); `leadscore build --as-of` sets it as $LEADSCORE_AS_OF, which the var overrides (docs/performance.md)
 decay_method:
   type: choice
   choices: [exponential, linear, window, none]

@@ -6,6 +6,7 @@ import gc
 import hashlib
 import os
 import re
+import shutil
 import sys
 import time
 import warnings
@@ -51,16 +52,57 @@ _FAILED_STATUSES = {"error", "fail", "runtime error"}
 
 
 @contextmanager
-def _warehouse_env(db_path: Path) -> Iterator[None]:
-    previous = os.environ.get("LEADSCORE_DB")
-    os.environ["LEADSCORE_DB"] = str(db_path)
+def _warehouse_env(db_path: Path, as_of: Any = None) -> Iterator[None]:
+    """LEADSCORE_DB (profiles.yml) and LEADSCORE_AS_OF (macro as_of_text) for one dbt call. The
+    scoring instant goes through the environment, not --vars: dbt reparses the whole project when its
+    vars change, and it reads LEADSCORE_AS_OF only while running, so a build as of another instant
+    keeps the parse of the one before (_kept_parse)."""
+    settings = {"LEADSCORE_DB": str(db_path), "LEADSCORE_AS_OF": None if as_of is None else str(as_of)}
+    previous = {name: os.environ.get(name) for name in settings}
+    for name, value in settings.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("LEADSCORE_DB", None)
-        else:
-            os.environ["LEADSCORE_DB"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+PARSES_KEPT = 8
+
+
+@contextmanager
+def _kept_parse(project_dir: Path, db_path: Path, target: str | None) -> Iterator[list[str]]:
+    """dbt keeps one parse of the project (target/partial_parse.msgpack) and throws it away when the
+    profile changes, and the warehouse's path is part of the profile. A copy per warehouse and target
+    (the PARSES_KEPT most recently used) lets builds that alternate warehouses reuse theirs: dbt reads
+    it (--partial-parse-file-path), and a parse the call wrote is copied back."""
+    target_dir = project_dir / os.environ.get("DBT_TARGET_PATH", "target")
+    written = target_dir / "partial_parse.msgpack"
+    key = hashlib.sha256(f"{Path(db_path).resolve()}|{target or ''}".encode()).hexdigest()[:16]
+    kept = target_dir / "partial_parses" / f"{key}.msgpack"
+
+    def stamp() -> int | None:
+        return written.stat().st_mtime_ns if written.is_file() else None
+
+    before = stamp()
+    yield ["--partial-parse-file-path", str(kept)] if kept.is_file() else []
+    if stamp() in (None, before):
+        return
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(written, kept)
+        others = sorted(kept.parent.glob("*.msgpack"), key=lambda path: path.stat().st_mtime, reverse=True)
+        for stale in others[PARSES_KEPT:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # no copy: the next build of this warehouse parses the project again
 
 
 def _one_line(message: str) -> str:
@@ -126,15 +168,20 @@ def run_dbt(
     ]
     if target:
         args += ["--target", target]
-    if dbt_vars:
-        args += ["--vars", yaml.safe_dump(dbt_vars, default_flow_style=True).strip()]
+    other_vars = {name: value for name, value in (dbt_vars or {}).items() if name != "as_of"}
+    if other_vars:
+        args += ["--vars", yaml.safe_dump(other_vars, default_flow_style=True).strip()]
     reporter = BuildProgress(progress) if progress is not None and not verbose else None
-    with _warehouse_env(db_path), warnings.catch_warnings():
+    with (
+        _warehouse_env(db_path, (dbt_vars or {}).get("as_of")),
+        _kept_parse(project_dir, db_path, target) as parse_args,
+        warnings.catch_warnings(),
+    ):
         # the seeds of seeds/grids take from their folder's column_types (dbt_project.yml) the columns they
         # have: agate's warning about the others is not the user's business
         warnings.filterwarnings("ignore", message='".*" does not match the name of any column', category=RuntimeWarning)
         try:
-            result = dbtRunner(callbacks=[reporter] if reporter else []).invoke(args)
+            result = dbtRunner(callbacks=[reporter] if reporter else []).invoke(args + parse_args)
         finally:
             _release_warehouse()
     if reporter is not None:

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from leadscore.build import build, code_fingerprint, unit_tests_passed
+from leadscore.build import build, code_fingerprint, dbt_log_file, unit_tests_passed
 from leadscore.load import load_directory
 from leadscore.paths import PROJECT_DIR
 from leadscore.serving import PUBLICATION_TABLE, serving_path_for
@@ -100,6 +100,13 @@ def computed_as_of(db_path: Path, model: str) -> dict[str, set[str]]:
     return by_contact
 
 
+def last_dbt_parse() -> list[str]:
+    """What dbt's log says of its parse in its latest invocation (scripts/leadscore/build.py, _kept_parse)."""
+    log = dbt_log_file().read_text(encoding="utf-8", errors="replace")
+    latest = log[log.rindex("Running with dbt="):]
+    return [line.split(": ", 1)[-1] for line in latest.splitlines() if "partial pars" in line.lower()]
+
+
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("incremental")
@@ -141,6 +148,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     load_directory(db_path, root / "second")
     second_messages: list[str] = []
     build(db_path, as_of=SECOND_AS_OF, progress=second_messages.append)
+    second_parse = last_dbt_parse()
     second = {model: computed_as_of(db_path, table) for model, table in INCREMENTAL_MODELS.items()}
     incremental = public_tables(db_path)
     instants = {"incremental": query(db_path, INSTANTS_SQL), "by_build": query(db_path, INSTANTS_BY_BUILD_SQL)}
@@ -155,7 +163,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     instants["full"] = query(db_path, INSTANTS_SQL)
     return {"db": db_path, "ids": ids, "first": first, "second": second, "incremental": incremental,
             "full": full, "burst_clicks": burst_clicks, "recycled_matches": recycled_matches, "instants": instants,
-            "messages": {"second": second_messages, "full": full_messages}}
+            "messages": {"second": second_messages, "full": full_messages}, "second_parse": second_parse}
 
 
 def test_incremental_build_equals_a_full_refresh(warehouse: dict[str, Any]) -> None:
@@ -183,6 +191,12 @@ def test_incremental_build_recomputes_only_the_touched_contacts(warehouse: dict[
     # its matches are kept for the scores before its recycle, every one of them reset as of the second as_of
     [(is_reset, matches)] = warehouse["recycled_matches"]
     assert is_reset is True and matches > 0
+
+
+def test_a_build_as_of_another_instant_keeps_the_parse(warehouse: dict[str, Any]) -> None:
+    # the scoring instant reaches dbt outside its vars: the second build reuses the first one's parse
+    said = warehouse["second_parse"]
+    assert said and not [line for line in said if line.startswith("Unable to do partial parsing")], said
 
 
 def test_a_later_click_turns_stored_clicks_into_a_burst(warehouse: dict[str, Any]) -> None:
