@@ -11,11 +11,30 @@
     - a contact already at or over the threshold at its first instant (its fit alone) has no
       crossing: `initial`, at no instant.
     A gap that starts and ends under the threshold is not searched: with per-rule half-lives or
-    caps the score could rise over and fall back inside it without any event (see README). -#}
+    caps the score could rise over and fall back inside it without any event (see README).
+
+    Between two consecutive instants nothing happens but decay: every event, adjustment start or
+    expiry, recycle and inactivity start is an instant, and so is the second before it
+    (int_lead_scores_at_instants). So a second inside a gap has the fit, the adjustments, the recycle
+    in force and the events in force of the gap's first instant; only their decay differs. The search
+    scores a probed second from those: each rule's events decayed to it and capped, the inactivity
+    penalty, the engagement cap and the clamp, the engine's own macros. -#}
 {%- set mql_threshold = leadscore.number_var('mql_threshold') -%}
 {%- set search_shape = leadscore.crossing_search_shape() -%}
 {%- set branching = 2 ** search_shape['bits'] -%}
 {%- set search_steps = search_shape['steps'] -%}
+{%- set reset_on_recycle = leadscore.sql_boolean(leadscore.choice_var('recycle_mode') == 'reset') -%}
+{%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
+{%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
+{%- set engagement_after_penalty -%}
+    (probe_totals.rule_points + case
+        when {{ leadscore.is_inactive(
+            leadscore.age_days('probe_totals.evaluated_epoch', 'span_state.last_scored_epoch'), 'settings.inactivity_days'
+        ) }}
+            then settings.inactivity_points
+        else 0
+    end)
+{%- endset -%}
 
 with
 
@@ -28,17 +47,8 @@ events_matched as (
     where grid_role = 'champion' and not is_scanner_click
 ),
 
-fit_rules_applied as (
-    select * from {{ ref('int_fit_rules_applied') }}
-    where grid_role = 'champion'
-),
-
 status_changes as (
     select * from {{ ref('int_lead_status_changes') }}
-),
-
-score_adjustments as (
-    select * from {{ ref('int_score_adjustments') }}
 ),
 
 settings as (
@@ -53,6 +63,8 @@ sequenced as (
         engagement_score,
         lag(evaluated_epoch) over (partition by contact_id order by evaluated_epoch) as previous_epoch,
         lag(lead_score) over (partition by contact_id order by evaluated_epoch) as previous_score,
+        lag(fit_score) over (partition by contact_id order by evaluated_epoch) as previous_fit_score,
+        lag(adjustment_points) over (partition by contact_id order by evaluated_epoch) as previous_adjustment_points,
         row_number() over (partition by contact_id order by evaluated_epoch) as instant_number
     from instant_scores
 ),
@@ -87,15 +99,6 @@ jump_crossings as (
     where evaluated_epoch - previous_epoch = 1
 ),
 
-{# what the searches score: only the contacts with a gap to search #}
-searched_contacts as (
-    select distinct contact_id
-    from upward
-    where evaluated_epoch - previous_epoch > 1
-),
-
-{{ leadscore.instant_scoring_inputs('searched_contacts') }},
-
 {# 0 .. 63: a list of values, one node of Spark's plan, which copies this CTE into every step #}
 numbers_below_64 as (
     select numbers.number
@@ -114,12 +117,28 @@ step_indexes as (
     select {{ branching }} as step_index
 ),
 
-spans_0 as (
+{# the gaps to search, each a span of the search's first step #}
+gaps as (
     select
         {{ dbt.concat([
             'contact_id', "'|'",
             'cast(cast(previous_epoch as ' ~ dbt.type_bigint() ~ ') as ' ~ dbt.type_string() ~ ')'
         ]) }} as span_id,
+        contact_id,
+        previous_epoch,
+        previous_score,
+        coalesce(previous_fit_score, 0) as fit_score,
+        coalesce(previous_adjustment_points, 0) as adjustment_points,
+        evaluated_epoch,
+        lead_score,
+        engagement_score
+    from upward
+    where evaluated_epoch - previous_epoch > 1
+),
+
+spans_0 as (
+    select
+        span_id,
         contact_id,
         previous_epoch as low_epoch,
         previous_score as low_score,
@@ -127,8 +146,71 @@ spans_0 as (
         evaluated_epoch as high_epoch,
         lead_score as high_score,
         engagement_score as high_engagement
-    from upward
-    where evaluated_epoch - previous_epoch > 1
+    from gaps
+),
+
+{# what holds throughout a gap: that of its first instant #}
+recycles as (
+    select
+        contact_id,
+        {{ leadscore.epoch_seconds('changed_at') }} as recycled_epoch
+    from status_changes
+    where
+        status = lower('{{ var("recycle_status") }}')
+        and changed_at <= {{ leadscore.as_of_timestamp() }}
+),
+
+span_recycles as (
+    select
+        gaps.span_id,
+        max(recycles.recycled_epoch) as recycled_epoch
+    from gaps
+    inner join recycles
+        on
+            gaps.contact_id = recycles.contact_id
+            and gaps.previous_epoch >= recycles.recycled_epoch
+            and {{ reset_on_recycle }}
+    group by gaps.span_id
+),
+
+span_events as (
+    select
+        gaps.span_id,
+        matches.rule_id,
+        matches.occurred_epoch,
+        matches.raw_points,
+        matches.half_life_days,
+        matches.max_points,
+        matches.is_unlock_rule
+    from gaps
+    inner join events_matched as matches
+        on
+            gaps.contact_id = matches.contact_id
+            and gaps.previous_epoch >= matches.occurred_epoch
+    left join span_recycles
+        on gaps.span_id = span_recycles.span_id
+    where not ({{ reset_on_recycle }} and coalesce(matches.occurred_epoch < span_recycles.recycled_epoch, false))
+),
+
+span_activity as (
+    select
+        span_id,
+        max(occurred_epoch) as last_scored_epoch,
+        max(is_unlock_rule) as has_unlock_event
+    from span_events
+    group by span_id
+),
+
+span_state as (
+    select
+        gaps.span_id,
+        gaps.fit_score,
+        gaps.adjustment_points,
+        span_activity.last_scored_epoch,
+        coalesce(span_activity.has_unlock_event, 0) as has_unlock_event
+    from gaps
+    left join span_activity
+        on gaps.span_id = span_activity.span_id
 ),
 
 {% for step in range(search_steps) %}
@@ -172,20 +254,50 @@ spans_0 as (
         where is_end or (evaluated_epoch > low_epoch and evaluated_epoch < high_epoch)
     ),
 
-    probes_{{ step }} as (
+    {# each rule's events decayed to each second probed, capped #}
+    probe_rule_points_{{ step }} as (
+        select
+            points_{{ step }}.instant_key,
+            points_{{ step }}.span_id,
+            points_{{ step }}.evaluated_epoch,
+            span_events.rule_id,
+            {{ leadscore.capped_rule_points(
+                'sum(span_events.raw_points * ' ~ leadscore.decay_factor(
+                    leadscore.age_days('points_' ~ step ~ '.evaluated_epoch', 'span_events.occurred_epoch'),
+                    'span_events.half_life_days'
+                ) ~ ')',
+                'max(span_events.max_points)'
+            ) }} as points
+        from points_{{ step }}
+        inner join span_events
+            on points_{{ step }}.span_id = span_events.span_id
+        where not points_{{ step }}.is_end
+        group by points_{{ step }}.instant_key, points_{{ step }}.span_id, points_{{ step }}.evaluated_epoch, span_events.rule_id
+    ),
+
+    probe_totals_{{ step }} as (
         select
             instant_key,
             span_id,
-            contact_id,
-            evaluated_epoch
-        from points_{{ step }}
-        where not is_end
+            evaluated_epoch,
+            sum(points) as rule_points
+        from probe_rule_points_{{ step }}
+        group by instant_key, span_id, evaluated_epoch
     ),
 
-    {{ leadscore.lead_score_at_instants(
-        'probe_scores_' ~ step, 'probes_' ~ step, 'event_matches', 'recycles', 'adjustments', 'fit_scores', 'settings'
-    ) }},
+    probe_engagement_{{ step }} as (
+        select
+            probe_totals.instant_key,
+            {{ engagement_after_penalty }}
+            + coalesce({{ leadscore.engagement_cap_points(engagement_after_penalty, 'span_state.has_unlock_event') }}, 0)
+                as engagement_score
+        from probe_totals_{{ step }} as probe_totals
+        inner join span_state
+            on probe_totals.span_id = span_state.span_id
+        cross join settings
+    ),
 
+    {# a second without an event in force scores fit and adjustments alone #}
     span_points_{{ step }} as (
         select
             points_{{ step }}.span_id,
@@ -193,15 +305,21 @@ spans_0 as (
             points_{{ step }}.evaluated_epoch,
             case
                 when points_{{ step }}.is_end then points_{{ step }}.known_score
-                else probe_scores_{{ step }}.lead_score
+                else {{ leadscore.clamp(
+                    'span_state.fit_score + coalesce(probe_engagement_' ~ step ~ '.engagement_score, 0)'
+                    ~ ' + span_state.adjustment_points',
+                    score_min, score_max
+                ) }}
             end as lead_score,
             case
                 when points_{{ step }}.is_end then points_{{ step }}.known_engagement
-                else probe_scores_{{ step }}.engagement_score
+                else coalesce(probe_engagement_{{ step }}.engagement_score, 0)
             end as engagement_score
         from points_{{ step }}
-        left join probe_scores_{{ step }}
-            on points_{{ step }}.instant_key = probe_scores_{{ step }}.instant_key
+        inner join span_state
+            on points_{{ step }}.span_id = span_state.span_id
+        left join probe_engagement_{{ step }}
+            on points_{{ step }}.instant_key = probe_engagement_{{ step }}.instant_key
     ),
 
     {# each point with the one probed just before it, and the span's first second probed at or
