@@ -1,4 +1,4 @@
-{#- mql_events scores contacts at past instants with the macro lead_score_at_instants; at as_of it
+{#- mql_events scores contacts at past instants in int_lead_scores_at_instants; at as_of it
     must give lead_scores' own score, for every contact it evaluates; and every contact at or over
     mql_threshold at as_of is evaluated (none is left out by the bound that picks candidates), and
     has a current crossing in mql_events. Returns every disagreement. -#}

@@ -11,6 +11,7 @@ the per-event sum, so the last bits may differ."""
 from __future__ import annotations
 
 import math
+import os
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from leadscore.build import build, code_fingerprint, dbt_log_file, unit_tests_passed
+from leadscore.build import LOG_PATH_ENV, build, code_fingerprint, unit_tests_passed
 from leadscore.load import load_directory
 from leadscore.paths import PROJECT_DIR
 from leadscore.serving import PUBLICATION_TABLE, serving_path_for
@@ -100,11 +101,10 @@ def computed_as_of(db_path: Path, model: str) -> dict[str, set[str]]:
     return by_contact
 
 
-def last_dbt_parse() -> list[str]:
-    """What dbt's log says of its parse in its latest invocation (scripts/leadscore/build.py, _kept_parse)."""
-    log = dbt_log_file().read_text(encoding="utf-8", errors="replace")
-    latest = log[log.rindex("Running with dbt="):]
-    return [line.split(": ", 1)[-1] for line in latest.splitlines() if "partial pars" in line.lower()]
+def parse_lines(log_dir: Path) -> list[str]:
+    """What dbt's log in log_dir (one build's own) says of its parse (scripts/leadscore/build.py, _kept_parse)."""
+    log = (log_dir / "dbt.log").read_text(encoding="utf-8", errors="replace")
+    return [line.split(": ", 1)[-1] for line in log.splitlines() if "partial pars" in line.lower()]
 
 
 @pytest.fixture(scope="module")
@@ -147,8 +147,17 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     ])
     load_directory(db_path, root / "second")
     second_messages: list[str] = []
-    build(db_path, as_of=SECOND_AS_OF, progress=second_messages.append)
-    second_parse = last_dbt_parse()
+    # the second build logs to a folder of its own: the run's log rolls over every 10 MB
+    run_log_dir, second_log_dir = os.environ.get(LOG_PATH_ENV), root / "second_build_log"
+    os.environ[LOG_PATH_ENV] = str(second_log_dir)
+    try:
+        build(db_path, as_of=SECOND_AS_OF, progress=second_messages.append)
+    finally:
+        if run_log_dir is None:
+            os.environ.pop(LOG_PATH_ENV, None)
+        else:
+            os.environ[LOG_PATH_ENV] = run_log_dir
+    second_parse = parse_lines(second_log_dir)
     second = {model: computed_as_of(db_path, table) for model, table in INCREMENTAL_MODELS.items()}
     incremental = public_tables(db_path)
     instants = {"incremental": query(db_path, INSTANTS_SQL), "by_build": query(db_path, INSTANTS_BY_BUILD_SQL)}
