@@ -18,8 +18,8 @@ events_matched as (
     where grid_role = 'champion' and not is_scanner_click
 ),
 
-status_changes as (
-    select * from {{ ref('int_lead_status_changes') }}
+contact_recycles as (
+    select * from {{ ref('int_contact_recycles') }}
 ),
 
 settings as (
@@ -59,11 +59,8 @@ instants as (
 recycles as (
     select
         contact_id,
-        {{ leadscore.epoch_seconds('changed_at') }} as recycled_epoch
-    from status_changes
-    where
-        status = lower('{{ var("recycle_status") }}')
-        and changed_at <= {{ leadscore.as_of_timestamp() }}
+        {{ leadscore.epoch_seconds('recycled_at') }} as recycled_epoch
+    from contact_recycles
 ),
 
 recycles_in_force as (

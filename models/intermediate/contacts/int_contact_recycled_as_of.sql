@@ -1,18 +1,15 @@
-{#- Each contact's latest recycle (a change to var recycle_status) at or before as_of. -#}
+{#- Each contact's latest recycle at or before as_of. -#}
 with
 
-status_changes as (
-    select * from {{ ref('int_lead_status_changes') }}
+recycles as (
+    select * from {{ ref('int_contact_recycles') }}
 ),
 
 final as (
     select
         contact_id,
-        max(changed_at) as recycled_at
-    from status_changes
-    where
-        status = lower('{{ var("recycle_status") }}')
-        and changed_at <= {{ leadscore.as_of_timestamp() }}
+        max(recycled_at) as recycled_at
+    from recycles
     group by contact_id
 )
 

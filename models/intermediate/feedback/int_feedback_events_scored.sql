@@ -20,20 +20,19 @@ bot_clicks as (
     select * from {{ ref('int_feedback_clicks_bot_flagged') }}
 ),
 
-status_changes as (
-    select * from {{ ref('int_lead_status_changes') }}
+contact_recycles as (
+    select * from {{ ref('int_contact_recycles') }}
 ),
 
 recycles as (
     select
         instants.scoring_id,
-        max(status_changes.changed_at) as recycled_at
+        max(contact_recycles.recycled_at) as recycled_at
     from instants
-    inner join status_changes
+    inner join contact_recycles
         on
-            instants.contact_id = status_changes.contact_id
-            and status_changes.status = lower('{{ var("recycle_status") }}')
-            and instants.scored_at >= status_changes.changed_at
+            instants.contact_id = contact_recycles.contact_id
+            and instants.scored_at >= contact_recycles.recycled_at
     group by instants.scoring_id
 ),
 

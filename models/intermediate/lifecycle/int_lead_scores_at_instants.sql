@@ -64,8 +64,8 @@ events_matched as (
     where grid_role = 'champion' and not is_scanner_click
 ),
 
-status_changes as (
-    select * from {{ ref('int_lead_status_changes') }}
+contact_recycles as (
+    select * from {{ ref('int_contact_recycles') }}
 ),
 
 score_adjustments as (
@@ -117,14 +117,11 @@ event_matches as (
 
 recycles as (
     select
-        status_changes.contact_id,
-        {{ leadscore.epoch_seconds('status_changes.changed_at') }} as recycled_epoch
-    from status_changes
+        contact_recycles.contact_id,
+        {{ leadscore.epoch_seconds('contact_recycles.recycled_at') }} as recycled_epoch
+    from contact_recycles
     inner join contacts_to_score
-        on status_changes.contact_id = contacts_to_score.contact_id
-    where
-        status_changes.status = lower('{{ var("recycle_status") }}')
-        and status_changes.changed_at <= {{ leadscore.as_of_timestamp() }}
+        on contact_recycles.contact_id = contacts_to_score.contact_id
 ),
 
 adjustments as (

@@ -25,6 +25,10 @@ status_changes as (
     select * from {{ ref('int_lead_status_changes') }}
 ),
 
+contact_recycles as (
+    select * from {{ ref('int_contact_recycles') }}
+),
+
 contacts as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
@@ -104,12 +108,11 @@ recycle_triggers as (
         'Recycled: earlier (negative) engagement dropped' as trigger_description,
         1 as trigger_rank
     from numbered
-    inner join status_changes
-        on numbered.contact_id = status_changes.contact_id
+    inner join contact_recycles
+        on numbered.contact_id = contact_recycles.contact_id
     where
         numbered.located_by = 'jump'
-        and status_changes.status = lower('{{ var("recycle_status") }}')
-        and ceil({{ leadscore.epoch_seconds('status_changes.changed_at') }}) = numbered.crossed_epoch
+        and ceil({{ leadscore.epoch_seconds('contact_recycles.recycled_at') }}) = numbered.crossed_epoch
 ),
 
 triggers as (
@@ -136,12 +139,11 @@ first_triggers as (
 recycles_between as (
     select distinct numbered.crossing_id
     from numbered
-    inner join status_changes
-        on numbered.contact_id = status_changes.contact_id
+    inner join contact_recycles
+        on numbered.contact_id = contact_recycles.contact_id
     where
-        status_changes.status = lower('{{ var("recycle_status") }}')
-        and {{ leadscore.epoch_seconds('status_changes.changed_at') }} > numbered.previous_crossed_epoch
-        and {{ leadscore.epoch_seconds('status_changes.changed_at') }} <= numbered.crossed_epoch
+        {{ leadscore.epoch_seconds('contact_recycles.recycled_at') }} > numbered.previous_crossed_epoch
+        and {{ leadscore.epoch_seconds('contact_recycles.recycled_at') }} <= numbered.crossed_epoch
 ),
 
 {# the lead status at the crossing, for its MQL eligibility then #}

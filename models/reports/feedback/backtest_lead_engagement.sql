@@ -23,8 +23,8 @@ bot_clicks as (
     select * from {{ ref('int_feedback_clicks_bot_flagged') }}
 ),
 
-status_changes as (
-    select * from {{ ref('int_lead_status_changes') }}
+contact_recycles as (
+    select * from {{ ref('int_contact_recycles') }}
 ),
 
 backtest_instants as (
@@ -36,13 +36,12 @@ backtest_instants as (
 recycles as (
     select
         backtest_instants.scoring_id,
-        max(status_changes.changed_at) as recycled_at
+        max(contact_recycles.recycled_at) as recycled_at
     from backtest_instants
-    inner join status_changes
+    inner join contact_recycles
         on
-            backtest_instants.contact_id = status_changes.contact_id
-            and status_changes.status = lower('{{ var("recycle_status") }}')
-            and backtest_instants.scored_at >= status_changes.changed_at
+            backtest_instants.contact_id = contact_recycles.contact_id
+            and backtest_instants.scored_at >= contact_recycles.recycled_at
     group by backtest_instants.scoring_id
 ),
 
