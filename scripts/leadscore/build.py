@@ -204,11 +204,16 @@ def run_dbt(
 # What the unit tests depend on: the dbt project's code and seeds, not the raw data.
 CODE_PATHS = ("dbt_project.yml", "models", "macros", "seeds", "tests")
 CODE_SUFFIXES = {".sql", ".yml", ".yaml", ".csv", ".jsonl", ".json"}
+# The vars that decide which models and tests exist (config enabled=...). The others cannot change a
+# unit test's outcome: each unit test pins the vars its model reads (tests/python/test_incremental.py
+# runs them all under other values of every other var).
+NODE_VARS = ("source_systems", "test_shipped_defaults")
 
 
 def code_fingerprint(project_dir: Path, dbt_vars: dict[str, Any], target: str | None) -> str:
     """A hash of everything a unit test's outcome depends on: the project's SQL, YAML and seed files
-    (not tests/python), the vars other than as_of, the target and the dbt and adapter versions."""
+    (not tests/python), the vars that decide which nodes exist (NODE_VARS), the target and the dbt
+    and adapter versions. Not the raw data, as_of or the scoring vars."""
     digest = hashlib.sha256()
     files: list[Path] = []
     for name in CODE_PATHS:
@@ -222,8 +227,8 @@ def code_fingerprint(project_dir: Path, dbt_vars: dict[str, Any], target: str | 
             )
     for path in sorted(files):
         digest.update(str(path.relative_to(project_dir)).encode() + b"\0" + path.read_bytes() + b"\0")
-    other_vars = {name: value for name, value in dbt_vars.items() if name != "as_of"}
-    digest.update(yaml.safe_dump(other_vars, sort_keys=True).encode())
+    node_vars = {name: value for name, value in dbt_vars.items() if name in NODE_VARS}
+    digest.update(yaml.safe_dump(node_vars, sort_keys=True).encode())
     digest.update(str(target or "duckdb").encode())
     for package in ("dbt-core", "dbt-duckdb", "duckdb"):
         try:
@@ -402,7 +407,7 @@ def build(
                 # unit tests read fixed inputs, not the warehouse: they pass again unless the code changed
                 command += ["--exclude-resource-type", "unit_test"]
                 say(
-                    f"Unit tests skipped: the project's code, vars and dbt version are those whose unit tests "
+                    f"Unit tests skipped: the project's code and dbt version are those whose unit tests "
                     f"passed {passed[1]} at {passed[0]:%Y-%m-%d %H:%M:%S} UTC (--full-refresh runs them)."
                 )
         try:

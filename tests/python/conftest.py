@@ -8,8 +8,9 @@ the project keeps its own artifacts too) and DBT_LOG_PATH (read by dbt and by
 leadscore.build.dbt_log_file). Subprocesses inherit them.
 
 A pass of the unit tests is noted in a cache (leadscore.build.unit_tests_passed): a later build of
-the same code and vars skips them. The run has a cache of its own ($LEADSCORE_CACHE_DIR, shared by
-its workers, empty at the start), so that every run runs each unit test again."""
+the same code skips them (leadscore.build.code_fingerprint). The run has a cache of its own
+($LEADSCORE_CACHE_DIR, shared by its workers, empty at the start), so that every run runs each unit
+test again."""
 
 import os
 import tempfile

@@ -20,10 +20,11 @@ from typing import Any
 import duckdb
 import pytest
 
-from leadscore.build import LOG_PATH_ENV, build, code_fingerprint, unit_tests_passed
+from leadscore.build import LOG_PATH_ENV, NODE_VARS, build, code_fingerprint, run_dbt, unit_tests_passed
 from leadscore.load import load_directory
 from leadscore.paths import PROJECT_DIR
 from leadscore.serving import PUBLICATION_TABLE, serving_path_for
+from leadscore.var_rules import check_vars, project_vars
 from leadscore_dev.generate import generate
 from worked_examples import write_csv
 
@@ -282,16 +283,62 @@ def test_a_pass_of_the_unit_tests_holds_for_every_warehouse_of_the_same_code(
     assert unit_tests_passed(warehouse["db"], fingerprint)[1] == "here", "the warehouse's own record"
 
 
-def test_code_fingerprint_follows_the_code_and_vars_not_the_data(tmp_path: Path) -> None:
+def test_code_fingerprint_follows_the_code_not_the_data_nor_the_scoring_vars(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(PROJECT_DIR, project, ignore=shutil.ignore_patterns(
         ".venv", ".git", "data", "target", "logs", "clients", "scripts", "__pycache__"))
     original = code_fingerprint(PROJECT_DIR, {"as_of": FIRST_AS_OF}, None)
     assert code_fingerprint(project, {"as_of": SECOND_AS_OF}, None) == original, "as_of is data, not code"
-    assert code_fingerprint(project, {"as_of": FIRST_AS_OF, "mql_threshold": 70}, None) != original
+    assert code_fingerprint(project, {"as_of": FIRST_AS_OF, "mql_threshold": 70}, None) == original
+    assert code_fingerprint(project, {"source_systems": ["raw", "hubspot"]}, None) != original, "more nodes"
     assert code_fingerprint(project, {"as_of": FIRST_AS_OF}, "other") != original
     (project / "tests" / "python" / "test_incremental.py").write_text("# not dbt code\n", encoding="utf-8")
     assert code_fingerprint(project, {}, None) == original
     macro = project / "macros" / "clamp.sql"
     macro.write_text(macro.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert code_fingerprint(project, {}, None) != original
+
+
+# A value other than the default for every var a unit test could read (NODE_VARS aside: they decide
+# which nodes exist, and are part of the fingerprint). Where connectors' tables are (the *_database and
+# *_schema vars) is read only by the adapters' source models, which a unit test gives rows of.
+OTHER_VALUES = {
+    "decay_method": "linear", "decay_half_life_days": 11, "recent_window_days": 45, "mql_threshold": 40,
+    "warm_threshold": 20, "mql_requires_engagement": False, "lead_score_min": 0, "lead_score_max": 100,
+    "target_countries": ["DE"], "completeness_fields": ["email"], "disqualified_statuses": ["lost"],
+    "customer_statuses": ["client"], "score_reasons_count": 2, "scoring_grid": "b2c_ecommerce",
+    "inactivity_days": 10, "inactivity_points": -3, "engagement_cap": 50,
+    "engagement_cap_unlock_rules": ["demo_request"], "bot_filter": False, "bot_click_seconds": 5,
+    "bot_burst_clicks": 5, "bot_burst_seconds": 7, "bot_click_event_type": "email_link_click",
+    "bot_delivery_event_type": "email_sent", "recycle_mode": "keep", "recycle_status": "nurture",
+    "mql_top_percent": 10, "account_rollup_method": "max", "account_rollup_top_k": 2,
+    "engaged_contact_min_score": 5, "mqa_threshold": 50, "mqa_min_engaged_contacts": 2,
+    "mqa_excluded_account_types": ["partner"], "account_top_contacts_count": 2,
+    "backtest_decision_basis": "first_mql_crossing", "backtest_decision_age_days": 3, "backtest_gap_days": 2,
+    "backtest_horizon_days": 30, "backtest_holdout_pct": 20, "challenger_grid": "b2b_saas",
+    "score_outlier_iqr_factor": 2, "funnel_stages": ["new", "mql", "sal", "sql", "opportunity", "won", "churned"],
+    "mql_status": "sal", "sql_status": "opportunity", "roi_cutover_date": "2024-03-01", "roi_window_days": 60,
+    "sla_hours": 24, "sla_at_risk_hours": 6, "crm_field_mapping": "hubspot", "identity_max_iterations": 6,
+}
+
+
+def test_unit_tests_pass_under_other_values_of_every_scoring_var(warehouse: dict[str, Any]) -> None:
+    """Why a build of the same code under other vars may skip the unit tests that passed (the
+    fingerprint leaves the scoring vars out): each unit test pins the vars its model reads, so all of
+    them pass with every other var changed at once. A unit test that read a var it does not pin would
+    fail here."""
+    defaults = project_vars(PROJECT_DIR)
+    uncovered = sorted(
+        name for name in defaults
+        if name not in OTHER_VALUES and name not in NODE_VARS and name != "as_of"
+        and not name.endswith(("_database", "_schema"))
+    )
+    assert not uncovered, f"give these vars another value here: {uncovered}"
+    assert all(OTHER_VALUES[name] != defaults[name] for name in OTHER_VALUES), "every value differs"
+    check_vars(OTHER_VALUES)  # the values are valid ones: the build would accept them
+    results = run_dbt(
+        ["test", "--select", "resource_type:unit_test"], warehouse["db"],
+        dbt_vars={"as_of": SECOND_AS_OF, **OTHER_VALUES},
+    )
+    passed = [result for result in results if str(result.node.resource_type) == "unit_test"]
+    assert len(passed) > 50 and all(str(result.status) == "pass" for result in passed)
