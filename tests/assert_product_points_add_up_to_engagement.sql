@@ -8,6 +8,7 @@ rule_totals as (
         contact_id,
         sum(points) as rule_points
     from {{ ref('int_engagement_rule_totals') }}
+    where purpose = 'current' and grid_role = 'champion'
     group by contact_id
 ),
 

@@ -100,8 +100,9 @@ def test_the_agreement_covers_every_feature_of_the_default_grid(bench: Bench) ->
             """select
                 (select count(*) from int_email_clicks_bot_flagged where is_bot_click),
                 (select count(*) from int_contact_recycled_as_of),
-                (select count(*) from int_engagement_penalties where rule_id = 'inactivity'),
-                (select count(*) from int_engagement_rule_totals where points <> decayed_points),
+                (select count(*) from int_engagement_penalties where purpose = 'current' and rule_id = 'inactivity'),
+                (select count(*) from int_engagement_rule_totals
+                    where purpose = 'current' and points <> decayed_points),
                 (select count(*) from int_score_adjustments_active),
                 (select count(distinct rule_id) from int_fit_rules_applied where rule_group = 'job_level')"""
         ).fetchall()

@@ -17,8 +17,10 @@ events_scored as (
     select * from {{ ref('int_engagement_events_scored') }}
 ),
 
+{# the champion grid at as_of #}
 rule_totals as (
     select * from {{ ref('int_engagement_rule_totals') }}
+    where purpose = 'current' and grid_role = 'champion'
 ),
 
 {# exponential decay: the running sums brought forward to as_of (as in int_engagement_rule_totals);

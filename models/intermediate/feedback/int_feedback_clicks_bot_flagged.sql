@@ -8,8 +8,10 @@
 
 with
 
+{# at as_of the champion's clicks are those of int_email_clicks_bot_flagged #}
 instants as (
     select * from {{ ref('int_feedback_scoring_instants') }}
+    where not (purpose = 'current' and grid_role = 'champion')
 ),
 
 flagged_clicks as (

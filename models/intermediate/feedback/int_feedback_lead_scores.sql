@@ -1,46 +1,26 @@
-{#- The lead score of every scoring instant (int_feedback_scoring_instants), computed as lead_scores
-    computes it at as_of: fit + engagement (rule totals, inactivity penalty, engagement cap) +
-    adjustments active at the instant, clamped; grade, tier and MQL with the lead's status at the
-    instant. mql_top_percent applies to the contacts scored at as_of (champion / challenger); the
-    backtest judges every lead by mql_threshold. At as_of with the champion grid it gives exactly
-    lead_scores (tests/assert_feedback_scores_agree_with_lead_scores.sql). -#}
+{#- The lead score of every scoring instant (int_feedback_scoring_instants), from its parts in
+    int_lead_score_contributions (fit, engagement rule totals, inactivity penalty, engagement cap,
+    adjustments in force at the instant: the same rows lead_scores sums at as_of), clamped; grade,
+    tier and MQL with the lead's status at the instant. mql_top_percent applies to the contacts
+    scored at as_of (champion / challenger); the backtest judges every lead by mql_threshold. At as_of
+    with the champion grid it gives exactly lead_scores
+    (tests/assert_feedback_scores_agree_with_lead_scores.sql). -#}
 {%- set mql_threshold = leadscore.number_var('mql_threshold') -%}
 {%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
 {%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
 {%- set top_percent = leadscore.number_var('mql_top_percent', allow_null=true) -%}
-{%- set unlock_rules = var('engagement_cap_unlock_rules', []) -%}
-{%- set engagement_after_penalty = 'rule_sums.rule_points + coalesce(inactivity.points, 0)' -%}
-{%- set inactivity_days = leadscore.number_var('inactivity_days', allow_null=true) -%}
-{%- set inactivity_points = leadscore.number_var('inactivity_points', allow_null=true) -%}
-
 with
 
 instants as (
     select * from {{ ref('int_feedback_scoring_instants') }}
 ),
 
-fit_applied as (
-    select * from {{ ref('int_fit_rules_applied') }}
-),
-
-rule_totals as (
-    select * from {{ ref('int_feedback_rule_totals') }}
-),
-
-events_scored as (
-    select * from {{ ref('int_feedback_events_scored') }}
+contributions as (
+    select * from {{ ref('int_lead_score_contributions') }}
 ),
 
 contacts as (
     select * from {{ ref('int_contacts_enriched') }}
-),
-
-scoring_grids as (
-    select * from {{ ref('stg_grid__scoring_grids') }}
-),
-
-adjustments as (
-    select * from {{ ref('int_score_adjustments') }}
 ),
 
 status_changes as (
@@ -51,82 +31,18 @@ grade_bands as (
     select * from {{ ref('stg_grid__grade_bands') }}
 ),
 
-settings as (
+score_sums as (
     select
-        lower(trim(grid)) as grid,
-        {{ inactivity_days if inactivity_days is not none else leadscore.to_number('inactivity_days') }} as inactivity_days,
-        {{ inactivity_points if inactivity_points is not none else leadscore.to_number('inactivity_points') }} as inactivity_points
-    from scoring_grids
-),
-
-fit_sums as (
-    select
-        contact_id,
-        grid_role,
-        sum(points) as fit_score
-    from fit_applied
-    group by contact_id, grid_role
-),
-
-rule_sums as (
-    select
-        scoring_id,
-        sum(points) as rule_points
-    from rule_totals
-    group by scoring_id
-),
-
-activity as (
-    select
-        scoring_id,
-        min(age_days) as last_event_age_days,
-        max(
-            case
-                when rule_id in ({{ leadscore.sql_string_list(unlock_rules, 'engagement_cap_unlock_rules') }})
-                    then 1
-                else 0
-            end
-        ) as has_unlock_event
-    from events_scored
-    group by scoring_id
-),
-
-{# an event exactly inactivity_days old is still within the window: no penalty #}
-inactivity as (
-    select
-        activity.scoring_id,
-        settings.inactivity_points as points
-    from activity
+        contributions.scoring_id,
+        sum(case when contributions.dimension = 'fit' then contributions.points else 0 end) as fit_score,
+        sum(case when contributions.dimension in ('engagement', 'penalty') then contributions.points else 0 end)
+            as engagement_score,
+        sum(case when contributions.dimension = 'adjustment' then contributions.points else 0 end)
+            as adjustment_points
+    from contributions
     inner join instants
-        on activity.scoring_id = instants.scoring_id
-    inner join settings
-        on instants.grid = settings.grid
-    where {{ leadscore.is_inactive('activity.last_event_age_days', 'settings.inactivity_days') }}
-),
-
-cap as (
-    select
-        rule_sums.scoring_id,
-        {{ leadscore.engagement_cap_points(engagement_after_penalty, 'activity.has_unlock_event') }} as points
-    from rule_sums
-    inner join activity
-        on rule_sums.scoring_id = activity.scoring_id
-    left join inactivity
-        on rule_sums.scoring_id = inactivity.scoring_id
-    where {{ leadscore.engagement_cap_points(engagement_after_penalty, 'activity.has_unlock_event') }} is not null
-),
-
-adjustments_active as (
-    select
-        instants.scoring_id,
-        sum(adjustments.points) as adjustment_points
-    from instants
-    inner join adjustments
-        on
-            instants.contact_id = adjustments.contact_id
-            and instants.scored_at >= adjustments.created_at
-            and (adjustments.expires_at is null or instants.scored_at < adjustments.expires_at)
-    group by instants.scoring_id
+        on contributions.scoring_id = instants.scoring_id
+    group by contributions.scoring_id
 ),
 
 statuses_ranked as (
@@ -156,25 +72,14 @@ scored as (
         contacts.has_marketing_consent,
         contacts.account_type,
         statuses_ranked.status as lead_status,
-        coalesce(fit_sums.fit_score, 0) as fit_score,
-        coalesce(rule_sums.rule_points, 0) + coalesce(inactivity.points, 0) + coalesce(cap.points, 0)
-            as engagement_score,
-        coalesce(adjustments_active.adjustment_points, 0) as adjustment_points
+        coalesce(score_sums.fit_score, 0) as fit_score,
+        coalesce(score_sums.engagement_score, 0) as engagement_score,
+        coalesce(score_sums.adjustment_points, 0) as adjustment_points
     from instants
     inner join contacts
         on instants.contact_id = contacts.contact_id
-    left join fit_sums
-        on
-            instants.contact_id = fit_sums.contact_id
-            and instants.grid_role = fit_sums.grid_role
-    left join rule_sums
-        on instants.scoring_id = rule_sums.scoring_id
-    left join inactivity
-        on instants.scoring_id = inactivity.scoring_id
-    left join cap
-        on instants.scoring_id = cap.scoring_id
-    left join adjustments_active
-        on instants.scoring_id = adjustments_active.scoring_id
+    left join score_sums
+        on instants.scoring_id = score_sums.scoring_id
     left join statuses_ranked
         on
             instants.scoring_id = statuses_ranked.scoring_id

@@ -1,6 +1,6 @@
 {#- The engagement rules of every grid a build scores with, each row under its grid_role: the
     champion (var scoring_grid) and, when var challenger_grid is set, the challenger. The one place
-    the two grids are put side by side (int_engagement_event_matches, int_feedback_rule_totals). -#}
+    the two grids are put side by side (int_engagement_event_matches, int_engagement_rule_totals). -#}
 {{ config(materialized='view') }}
 
 with

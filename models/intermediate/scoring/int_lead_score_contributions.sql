@@ -1,10 +1,12 @@
-{#- Every contribution to a contact's lead score, one row per contact and rule (fit rules,
-    engagement rules, inactivity and cap penalties, manual adjustments). The points of a contact add up to its lead score. -#}
+{#- Every contribution to a lead score, one row per scoring (see int_engagement_rule_totals) and
+    rule: fit rules, engagement rules, inactivity and cap penalties, manual adjustments in force at
+    the scoring's instant. The points of a scoring add up to its lead score before clamping: the
+    one place the parts of a score are put together (lead_scores and lead_score_breakdown at as_of,
+    int_feedback_lead_scores at every scoring). -#}
 with
 
 fit_rules_applied as (
     select * from {{ ref('int_fit_rules_applied') }}
-    where grid_role = 'champion'
 ),
 
 engagement_rule_totals as (
@@ -19,9 +21,80 @@ adjustments_active as (
     select * from {{ ref('int_score_adjustments_active') }}
 ),
 
+adjustments as (
+    select * from {{ ref('int_score_adjustments') }}
+),
+
+{# the scorings other than the champion's at as_of #}
+instants as (
+    select * from {{ ref('int_feedback_scoring_instants') }}
+    where not (purpose = 'current' and grid_role = 'champion')
+),
+
+{# the fit rules of a contact under a grid hold at any instant #}
+fit_scored as (
+    select
+        {{ dbt.concat(['contact_id', "'|current|champion'"]) }} as scoring_id,
+        contact_id,
+        'current' as purpose,
+        grid_role,
+        rule_id,
+        description,
+        points
+    from fit_rules_applied
+    where grid_role = 'champion'
+    union all
+    select
+        instants.scoring_id,
+        instants.contact_id,
+        instants.purpose,
+        instants.grid_role,
+        fit_rules_applied.rule_id,
+        fit_rules_applied.description,
+        fit_rules_applied.points
+    from instants
+    inner join fit_rules_applied
+        on
+            instants.contact_id = fit_rules_applied.contact_id
+            and instants.grid_role = fit_rules_applied.grid_role
+),
+
+{# in force at the instant: created_at <= instant < expires_at (int_score_adjustments_active at as_of) #}
+adjustments_scored as (
+    select
+        {{ dbt.concat(['contact_id', "'|current|champion'"]) }} as scoring_id,
+        contact_id,
+        'current' as purpose,
+        'champion' as grid_role,
+        adjustment_id,
+        reason,
+        points,
+        created_at
+    from adjustments_active
+    union all
+    select
+        instants.scoring_id,
+        instants.contact_id,
+        instants.purpose,
+        instants.grid_role,
+        adjustments.adjustment_id,
+        adjustments.reason,
+        adjustments.points,
+        adjustments.created_at
+    from instants
+    inner join adjustments
+        on
+            instants.contact_id = adjustments.contact_id
+            and instants.scored_at >= adjustments.created_at
+            and (adjustments.expires_at is null or instants.scored_at < adjustments.expires_at)
+),
+
 fit as (
     select
+        scoring_id,
         contact_id,
+        purpose,
+        grid_role,
         'fit' as dimension,
         rule_id,
         description,
@@ -30,12 +103,15 @@ fit as (
         points as raw_points,
         points,
         cast(null as {{ dbt.type_timestamp() }}) as last_occurred_at
-    from fit_rules_applied
+    from fit_scored
 ),
 
 engagement as (
     select
+        scoring_id,
         contact_id,
+        purpose,
+        grid_role,
         'engagement' as dimension,
         rule_id,
         description,
@@ -49,7 +125,10 @@ engagement as (
 
 penalty as (
     select
+        scoring_id,
         contact_id,
+        purpose,
+        grid_role,
         'penalty' as dimension,
         rule_id,
         description,
@@ -63,7 +142,10 @@ penalty as (
 
 adjustment as (
     select
+        scoring_id,
         contact_id,
+        purpose,
+        grid_role,
         'adjustment' as dimension,
         adjustment_id as rule_id,
         reason as description,
@@ -72,7 +154,7 @@ adjustment as (
         points as raw_points,
         points,
         created_at as last_occurred_at
-    from adjustments_active
+    from adjustments_scored
 ),
 
 unioned as (
@@ -87,7 +169,7 @@ unioned as (
 
 final as (
     select
-        {{ dbt.concat(['contact_id', "'|'", 'dimension', "'|'", 'rule_id']) }} as contribution_id,
+        {{ dbt.concat(['scoring_id', "'|'", 'dimension', "'|'", 'rule_id']) }} as scoring_contribution_id,
         *
     from unioned
 )

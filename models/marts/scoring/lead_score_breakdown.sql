@@ -1,7 +1,9 @@
 with
 
+{# the champion grid at as_of #}
 contributions as (
     select * from {{ ref('int_lead_score_contributions') }}
+    where purpose = 'current' and grid_role = 'champion'
 ),
 
 contacts as (
@@ -10,7 +12,9 @@ contacts as (
 
 final as (
     select
-        contributions.contribution_id,
+        {{ dbt.concat([
+            'contributions.contact_id', "'|'", 'contributions.dimension', "'|'", 'contributions.rule_id'
+        ]) }} as contribution_id,
         contributions.contact_id,
         contributions.dimension,
         contributions.rule_id,

@@ -10,12 +10,15 @@ contacts as (
     select * from {{ ref('int_contacts_enriched') }}
 ),
 
+{# the champion grid at as_of #}
 contributions as (
     select * from {{ ref('int_lead_score_contributions') }}
+    where purpose = 'current' and grid_role = 'champion'
 ),
 
 engagement_rule_totals as (
     select * from {{ ref('int_engagement_rule_totals') }}
+    where purpose = 'current' and grid_role = 'champion'
 ),
 
 status_as_of as (

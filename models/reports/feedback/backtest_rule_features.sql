@@ -13,11 +13,8 @@ fit_applied as (
 ),
 
 rule_totals as (
-    select * from {{ ref('int_feedback_rule_totals') }}
-),
-
-instants as (
-    select * from {{ ref('int_feedback_scoring_instants') }}
+    select * from {{ ref('int_engagement_rule_totals') }}
+    where purpose = 'backtest' and grid_role = 'champion'
 ),
 
 champion_leads as (
@@ -45,9 +42,6 @@ engagement_features as (
         rule_totals.rule_id,
         cast(rule_totals.feature_value as double) as feature_value
     from rule_totals
-    inner join instants
-        on rule_totals.scoring_id = instants.scoring_id
-    where instants.purpose = 'backtest' and instants.grid_role = 'champion'
 ),
 
 unioned as (
