@@ -166,7 +166,7 @@ def grid_scores(
     settings: Settings,
     adjustments: np.ndarray,
 ) -> np.ndarray:
-    """Each lead's score at its decision instant under a grid, as int_feedback_lead_scores computes it
+    """Each lead's score at its decision instant under a grid, as int_lead_scores_by_scoring computes it
     (for rules without max_points and half_life_days, which is what calibration proposes)."""
     n = len(data.contact_ids)
     fit = np.zeros(n)

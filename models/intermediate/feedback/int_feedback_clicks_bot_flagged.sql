@@ -1,4 +1,4 @@
-{#- Scanner clicks as known at each scoring instant (int_feedback_scoring_instants). A click right
+{#- Scanner clicks as known at each scoring instant (int_scoring_instants). A click right
     after its campaign's delivery is flagged as in int_email_clicks_bot_flagged (that only looks at
     earlier deliveries); a burst is found again among the clicks made up to the instant only, so a
     click after it can never turn an earlier click into a scanner's. -#}
@@ -10,7 +10,7 @@ with
 
 {# at as_of the champion's clicks are those of int_email_clicks_bot_flagged #}
 instants as (
-    select * from {{ ref('int_feedback_scoring_instants') }}
+    select * from {{ ref('int_scoring_instants') }}
     where not (purpose = 'current' and grid_role = 'champion')
 ),
 

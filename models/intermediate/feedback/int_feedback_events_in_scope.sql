@@ -1,4 +1,4 @@
-{#- The events the engine would score at each scoring instant (int_feedback_scoring_instants) but
+{#- The events the engine would score at each scoring instant (int_scoring_instants) but
     the champion's at as_of (scored from the running sums): only what was known then. Events up to the instant; with bot_filter, not a scanner's click as
     flagged at the instant; with recycle_mode reset, none before the contact's latest recycle at or
     before the instant (one at the very second of the recycle counts). Read by the backtest's
@@ -12,7 +12,7 @@ with
 
 {# at as_of the champion's engagement comes from the running sums (int_engagement_rule_totals) #}
 instants as (
-    select * from {{ ref('int_feedback_scoring_instants') }}
+    select * from {{ ref('int_scoring_instants') }}
     where not (purpose = 'current' and grid_role = 'champion')
 ),
 

@@ -1,4 +1,4 @@
-{#- One row per scoring instant (int_feedback_scoring_instants), event and engagement rule of the
+{#- One row per scoring instant (int_scoring_instants), event and engagement rule of the
     instant's grid it matches: int_engagement_events_scored with a per-contact instant instead of
     as_of. The matches are the engine's own (int_engagement_event_matches, both grids), of the
     events in scope at the instant (int_feedback_events_in_scope: only what was known then). -#}

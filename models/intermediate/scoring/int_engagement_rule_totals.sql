@@ -5,7 +5,7 @@
     |points|, so that points x feature_value is the capped total for any points).
 
     The scorings: every contact at as_of with the champion grid (purpose current, what lead_scores
-    reads), and those of int_feedback_scoring_instants (the backtest's decision instants, and the
+    reads), and those of int_scoring_instants (the backtest's decision instants, and the
     challenger at as_of). At as_of with the champion grid the decayed points come from the running
     sums (int_engagement_rule_sums) brought forward to as_of with exponential decay, from the
     events (int_engagement_events_scored) with another decay method; at the other scorings from
@@ -30,7 +30,7 @@ instant_events_scored as (
 ),
 
 instants as (
-    select * from {{ ref('int_feedback_scoring_instants') }}
+    select * from {{ ref('int_scoring_instants') }}
 ),
 
 engagement_rules as (

@@ -2,7 +2,7 @@
     rule: fit rules, engagement rules, inactivity and cap penalties, manual adjustments in force at
     the scoring's instant. The points of a scoring add up to its lead score before clamping: the
     one place the parts of a score are put together (lead_scores and lead_score_breakdown at as_of,
-    int_feedback_lead_scores at every scoring). -#}
+    int_lead_scores_by_scoring at every scoring). -#}
 with
 
 fit_rules_applied as (
@@ -27,7 +27,7 @@ adjustments as (
 
 {# the scorings other than the champion's at as_of #}
 instants as (
-    select * from {{ ref('int_feedback_scoring_instants') }}
+    select * from {{ ref('int_scoring_instants') }}
     where not (purpose = 'current' and grid_role = 'champion')
 ),
 

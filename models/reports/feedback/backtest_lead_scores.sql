@@ -13,7 +13,7 @@ decision_instants as (
 ),
 
 feedback_scores as (
-    select * from {{ ref('int_feedback_lead_scores') }}
+    select * from {{ ref('int_lead_scores_by_scoring') }}
 ),
 
 backtest_scores as (

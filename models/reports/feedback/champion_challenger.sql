@@ -1,12 +1,12 @@
 {#- Every contact scored at as_of by the champion grid (var scoring_grid) and the challenger (var
     challenger_grid), side by side, and how its status would change if the challenger replaced the
     champion: becomes_mql, no_longer_mql, tier_up, tier_down or unchanged. No rows when
-    challenger_grid is not set. Both sides come from the same models; the champion's equal
-    lead_scores (tests/assert_feedback_scores_agree_with_lead_scores.sql). -#}
+    challenger_grid is not set. Both sides are scorings of int_lead_scores_by_scoring; the
+    champion's is the one lead_scores reads. -#}
 with
 
 feedback_scores as (
-    select * from {{ ref('int_feedback_lead_scores') }}
+    select * from {{ ref('int_lead_scores_by_scoring') }}
 ),
 
 champion as (

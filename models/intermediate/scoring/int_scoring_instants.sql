@@ -1,7 +1,9 @@
-{#- Who is scored when, and with which grid, by the scoring-at-instants models (int_feedback_*):
-    every backtest lead at its decision instant with the champion grid (var scoring_grid) and, when
-    var challenger_grid is set, with the challenger too; and, only then, every contact at as_of
-    with both grids (champion / challenger). -#}
+{#- What the engine scores: one row per scoring, a contact under a grid at an instant. Every contact
+    at as_of with the champion grid (var scoring_grid: what lead_scores reads) and, when var
+    challenger_grid is set, with the challenger (champion_challenger); every backtest lead at its
+    decision instant (int_backtest_decision_instants) with the champion and, when set, the
+    challenger (backtest_lead_scores). int_engagement_rule_totals, int_engagement_penalties,
+    int_lead_score_contributions and int_lead_scores_by_scoring compute each of them the same way. -#}
 {%- set challenger = leadscore.challenger_grid() -%}
 {%- set has_challenger = leadscore.sql_boolean(challenger is not none) -%}
 
@@ -51,7 +53,6 @@ current_instants as (
         {{ leadscore.as_of_timestamp() }} as scored_at
     from contacts
     cross join active_roles
-    where {{ has_challenger }}
 ),
 
 unioned as (

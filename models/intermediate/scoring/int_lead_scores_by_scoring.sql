@@ -1,10 +1,10 @@
-{#- The lead score of every scoring instant (int_feedback_scoring_instants), from its parts in
-    int_lead_score_contributions (fit, engagement rule totals, inactivity penalty, engagement cap,
-    adjustments in force at the instant: the same rows lead_scores sums at as_of), clamped; grade,
-    tier and MQL with the lead's status at the instant. mql_top_percent applies to the contacts
-    scored at as_of (champion / challenger); the backtest judges every lead by mql_threshold. At as_of
-    with the champion grid it gives exactly lead_scores
-    (tests/assert_feedback_scores_agree_with_lead_scores.sql). -#}
+{#- The lead score of every scoring (int_scoring_instants: a contact under a grid at an instant),
+    from its parts in int_lead_score_contributions (fit, engagement rule totals, inactivity penalty,
+    engagement cap, adjustments in force at the instant), clamped; grade, tier and MQL with the
+    lead's status at the instant. mql_top_percent applies to the contacts scored at as_of, per grid;
+    the backtest judges every lead by mql_threshold. The one place a score is totalled and graded:
+    lead_scores reads the champion's scoring at as_of, backtest_lead_scores and champion_challenger
+    the others. -#}
 {%- set mql_threshold = leadscore.number_var('mql_threshold') -%}
 {%- set score_min = leadscore.number_var('lead_score_min', allow_null=true) -%}
 {%- set score_max = leadscore.number_var('lead_score_max', allow_null=true) -%}
@@ -12,7 +12,7 @@
 with
 
 instants as (
-    select * from {{ ref('int_feedback_scoring_instants') }}
+    select * from {{ ref('int_scoring_instants') }}
 ),
 
 contributions as (
