@@ -91,7 +91,7 @@ current_recent as (
 
 current_totals as (
     select
-        {{ dbt.concat(['current_decayed.contact_id', "'|current|champion'"]) }} as scoring_id,
+        {{ leadscore.scoring_id('current_decayed.contact_id', "'current'", "'champion'") }} as scoring_id,
         current_decayed.contact_id,
         'current' as purpose,
         'champion' as grid_role,

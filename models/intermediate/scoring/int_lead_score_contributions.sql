@@ -25,44 +25,39 @@ adjustments as (
     select * from {{ ref('int_score_adjustments') }}
 ),
 
-{# the scorings other than the champion's at as_of #}
-instants as (
+scorings as (
     select * from {{ ref('int_scoring_instants') }}
+),
+
+{# the scorings other than the champion's at as_of, whose adjustments int_score_adjustments_active
+   does not give #}
+instants as (
+    select *
+    from scorings
     where not (purpose = 'current' and grid_role = 'champion')
 ),
 
 {# the fit rules of a contact under a grid hold at any instant #}
 fit_scored as (
     select
-        {{ dbt.concat(['contact_id', "'|current|champion'"]) }} as scoring_id,
-        contact_id,
-        'current' as purpose,
-        grid_role,
-        rule_id,
-        description,
-        points
-    from fit_rules_applied
-    where grid_role = 'champion'
-    union all
-    select
-        instants.scoring_id,
-        instants.contact_id,
-        instants.purpose,
-        instants.grid_role,
+        scorings.scoring_id,
+        scorings.contact_id,
+        scorings.purpose,
+        scorings.grid_role,
         fit_rules_applied.rule_id,
         fit_rules_applied.description,
         fit_rules_applied.points
-    from instants
+    from scorings
     inner join fit_rules_applied
         on
-            instants.contact_id = fit_rules_applied.contact_id
-            and instants.grid_role = fit_rules_applied.grid_role
+            scorings.contact_id = fit_rules_applied.contact_id
+            and scorings.grid_role = fit_rules_applied.grid_role
 ),
 
 {# in force at the instant: created_at <= instant < expires_at (int_score_adjustments_active at as_of) #}
 adjustments_scored as (
     select
-        {{ dbt.concat(['contact_id', "'|current|champion'"]) }} as scoring_id,
+        {{ leadscore.scoring_id('contact_id', "'current'", "'champion'") }} as scoring_id,
         contact_id,
         'current' as purpose,
         'champion' as grid_role,

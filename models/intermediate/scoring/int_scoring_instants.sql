@@ -63,7 +63,7 @@ unioned as (
 
 final as (
     select
-        {{ dbt.concat(['contact_id', "'|'", 'purpose', "'|'", 'grid_role']) }} as scoring_id,
+        {{ leadscore.scoring_id('contact_id', 'purpose', 'grid_role') }} as scoring_id,
         contact_id,
         purpose,
         grid_role,
